@@ -1,0 +1,77 @@
+import {
+  type Context,
+  isSpanContextValid,
+  propagation,
+  ROOT_CONTEXT,
+  type SpanContext,
+  type TextMapGetter,
+  trace,
+} from '@opentelemetry/api';
+import { headerGetter, readHeader } from './headers';
+
+/** What a message's headers said about the context that produced it. */
+export type ContextStatus = 'valid' | 'missing' | 'invalid';
+
+export interface MessageContext {
+  status: ContextStatus;
+  /** The producer's span context, when `status` is `valid`. */
+  spanContext: SpanContext | undefined;
+  /** Everything the propagator extracted (span context, baggage), to parent on. */
+  context: Context;
+}
+
+const NO_CONTEXT: MessageContext = Object.freeze({
+  status: 'missing',
+  spanContext: undefined,
+  context: ROOT_CONTEXT,
+}) as MessageContext;
+
+/**
+ * Extracts message contexts through the global propagator, so that whatever
+ * propagator the application configured (W3C, B3, Jaeger, Datadog) decides
+ * what a context is. Create one per batch: it remembers the propagator's
+ * header names for telling a missing context from a malformed one.
+ */
+export class ContextExtractor {
+  private fields: readonly string[] | undefined;
+
+  constructor(private readonly getter: TextMapGetter<unknown> = headerGetter) {}
+
+  extract(headers: unknown): MessageContext {
+    if (typeof headers !== 'object' || headers === null) return NO_CONTEXT;
+    let context: Context;
+    try {
+      context = propagation.extract(ROOT_CONTEXT, headers, this.getter);
+    } catch {
+      return { status: 'invalid', spanContext: undefined, context: ROOT_CONTEXT };
+    }
+    const spanContext = trace.getSpanContext(context);
+    if (spanContext !== undefined && isSpanContextValid(spanContext)) {
+      return { status: 'valid', spanContext, context };
+    }
+    return {
+      status: this.carriesPropagationHeader(headers) ? 'invalid' : 'missing',
+      spanContext: undefined,
+      context,
+    };
+  }
+
+  private carriesPropagationHeader(headers: object): boolean {
+    if (this.fields === undefined) {
+      try {
+        this.fields = propagation.fields();
+      } catch {
+        this.fields = [];
+      }
+    }
+    for (const field of this.fields) {
+      if (readHeader(headers, field) !== undefined) return true;
+    }
+    return false;
+  }
+}
+
+/** The context of one message; prefer a `ContextExtractor` per batch. */
+export function extractMessageContext(headers: unknown): MessageContext {
+  return new ContextExtractor().extract(headers);
+}

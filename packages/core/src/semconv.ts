@@ -1,0 +1,102 @@
+import type { Attributes, AttributeValue } from '@opentelemetry/api';
+
+// Messaging attribute names of the current OpenTelemetry semantic conventions.
+// They are still "development" there, so they are spelled out here rather than
+// imported from the package's unstable `incubating` entry point.
+export const ATTR_MESSAGING_SYSTEM = 'messaging.system';
+export const ATTR_MESSAGING_OPERATION_TYPE = 'messaging.operation.type';
+export const ATTR_MESSAGING_OPERATION_NAME = 'messaging.operation.name';
+export const ATTR_MESSAGING_DESTINATION_NAME = 'messaging.destination.name';
+export const ATTR_MESSAGING_DESTINATION_PARTITION_ID = 'messaging.destination.partition.id';
+export const ATTR_MESSAGING_CONSUMER_GROUP_NAME = 'messaging.consumer.group.name';
+export const ATTR_MESSAGING_BATCH_MESSAGE_COUNT = 'messaging.batch.message_count';
+export const ATTR_MESSAGING_MESSAGE_ID = 'messaging.message.id';
+export const ATTR_MESSAGING_MESSAGE_BODY_SIZE = 'messaging.message.body.size';
+export const ATTR_MESSAGING_KAFKA_OFFSET = 'messaging.kafka.offset';
+export const ATTR_MESSAGING_KAFKA_MESSAGE_KEY = 'messaging.kafka.message.key';
+export const ATTR_MESSAGING_KAFKA_MESSAGE_TOMBSTONE = 'messaging.kafka.message.tombstone';
+export const ATTR_MESSAGING_RABBITMQ_ROUTING_KEY = 'messaging.rabbitmq.destination.routing_key';
+export const ATTR_MESSAGING_RABBITMQ_DELIVERY_TAG = 'messaging.rabbitmq.message.delivery_tag';
+
+// The names these replaced (messaging conventions up to 1.24).
+export const ATTR_OLD_MESSAGING_OPERATION = 'messaging.operation';
+export const ATTR_OLD_MESSAGING_KAFKA_CONSUMER_GROUP = 'messaging.kafka.consumer.group';
+export const ATTR_OLD_MESSAGING_KAFKA_PARTITION = 'messaging.kafka.destination.partition';
+export const ATTR_OLD_MESSAGING_KAFKA_OFFSET = 'messaging.kafka.message.offset';
+
+// fanin's own attributes: the totals of a fan-in span and of its links.
+export const ATTR_FANIN_CONTEXT_COUNT = 'fanin.batch.context_count';
+export const ATTR_FANIN_LINKS_KEPT = 'fanin.links.kept';
+export const ATTR_FANIN_LINKS_SPILLED = 'fanin.links.spilled';
+export const ATTR_FANIN_LINKS_DROPPED = 'fanin.links.dropped';
+export const ATTR_FANIN_SPILL_SPANS = 'fanin.links.spill_spans';
+export const ATTR_FANIN_MESSAGES_WITHOUT_CONTEXT = 'fanin.messages.without_context';
+export const ATTR_FANIN_MESSAGES_INVALID_CONTEXT = 'fanin.messages.invalid_context';
+/** On a link: how many messages of the batch carried this same producer context. */
+export const ATTR_FANIN_LINK_MESSAGE_COUNT = 'fanin.link.message_count';
+/** On a spill span: its place among the batch span's spill spans, from 1. */
+export const ATTR_FANIN_SPILL_INDEX = 'fanin.spill.index';
+
+export type MessagingOperationType = 'create' | 'send' | 'receive' | 'process' | 'settle';
+
+/**
+ * Which attribute names to emit where old and new conventions differ:
+ * `new` (the default), `old`, or `dup` (both), per OTEL_SEMCONV_STABILITY_OPT_IN.
+ */
+export type SemconvStability = 'new' | 'old' | 'dup';
+
+/**
+ * Reads OTEL_SEMCONV_STABILITY_OPT_IN. `messaging/dup` emits both name sets,
+ * `messaging` the new ones. fanin has no older output to stay compatible with,
+ * so without the variable it emits the new names too; `old` is reachable only
+ * through the instrumentation's `semconvStability` option.
+ */
+export function semconvStabilityFromEnv(
+  value: string | undefined = process.env.OTEL_SEMCONV_STABILITY_OPT_IN,
+): SemconvStability {
+  const entries = (value ?? '').split(',').map((entry) => entry.trim().toLowerCase());
+  if (entries.includes('messaging/dup')) return 'dup';
+  return 'new';
+}
+
+/** Writes messaging attributes under the names the chosen stability asks for. */
+export class MessagingAttributeNames {
+  readonly emitNew: boolean;
+  readonly emitOld: boolean;
+
+  constructor(readonly stability: SemconvStability) {
+    this.emitNew = stability !== 'old';
+    this.emitOld = stability !== 'new';
+  }
+
+  operation(attributes: Attributes, type: MessagingOperationType, name: string): void {
+    if (this.emitNew) {
+      attributes[ATTR_MESSAGING_OPERATION_TYPE] = type;
+      attributes[ATTR_MESSAGING_OPERATION_NAME] = name;
+    }
+    if (this.emitOld) attributes[ATTR_OLD_MESSAGING_OPERATION] = type === 'send' ? 'publish' : type;
+  }
+
+  consumerGroup(attributes: Attributes, group: string | undefined): void {
+    if (group === undefined) return;
+    if (this.emitNew) attributes[ATTR_MESSAGING_CONSUMER_GROUP_NAME] = group;
+    if (this.emitOld) attributes[ATTR_OLD_MESSAGING_KAFKA_CONSUMER_GROUP] = group;
+  }
+
+  partition(attributes: Attributes, partition: number | undefined): void {
+    if (partition === undefined) return;
+    if (this.emitNew) attributes[ATTR_MESSAGING_DESTINATION_PARTITION_ID] = String(partition);
+    if (this.emitOld) attributes[ATTR_OLD_MESSAGING_KAFKA_PARTITION] = partition;
+  }
+
+  kafkaOffset(attributes: Attributes, offset: AttributeValue | undefined): void {
+    if (offset === undefined) return;
+    if (this.emitNew) attributes[ATTR_MESSAGING_KAFKA_OFFSET] = offset;
+    if (this.emitOld) attributes[ATTR_OLD_MESSAGING_KAFKA_OFFSET] = offset;
+  }
+}
+
+/** `{operation} {destination}`, or the operation alone when the destination is unknown. */
+export function messagingSpanName(operation: string, destination: string | undefined): string {
+  return destination ? `${operation} ${destination}` : operation;
+}

@@ -1,0 +1,3 @@
+export * from './span-graph';
+export * from './tracing';
+export * from './fixtures';
