@@ -1,3 +1,3 @@
+export * from './fixtures';
 export * from './span-graph';
 export * from './tracing';
-export * from './fixtures';

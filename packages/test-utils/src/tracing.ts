@@ -25,7 +25,9 @@ let installed: TestTracing | undefined;
  * spans in memory, the AsyncLocalStorage context manager and the W3C
  * propagator. Span limits are raised so the SDK never hides what fanin did.
  */
-export function installTestTracing(spanLimits: SpanLimits = { linkCountLimit: 100_000 }): TestTracing {
+export function installTestTracing(
+  spanLimits: SpanLimits = { linkCountLimit: 100_000 },
+): TestTracing {
   if (installed) return installed;
   const exporter = new InMemorySpanExporter();
   const provider = new BasicTracerProvider({
