@@ -7,7 +7,7 @@ import {
   type TextMapGetter,
   trace,
 } from '@opentelemetry/api';
-import { headerGetter, readHeader } from './headers';
+import { headerGetter } from './headers';
 
 /** What a message's headers said about the context that produced it. */
 export type ContextStatus = 'valid' | 'missing' | 'invalid';
@@ -64,8 +64,9 @@ export class ContextExtractor {
         this.fields = [];
       }
     }
+    // Presence, not readability: an oversized or binary-garbage header is a malformed context.
     for (const field of this.fields) {
-      if (readHeader(headers, field) !== undefined) return true;
+      if (Object.prototype.hasOwnProperty.call(headers, field)) return true;
     }
     return false;
   }

@@ -29,6 +29,12 @@ export class LinkSet {
     }
   }
 
+  /** Counts one message whose producer context is known (e.g. a span of this process). */
+  addContext(spanContext: SpanContext, attributes: Attributes = {}): void {
+    this.messageCount++;
+    this.link(spanContext, copyAttributes, attributes);
+  }
+
   private link<T>(spanContext: SpanContext, describe: (item: T) => Attributes, item: T): void {
     const key = spanContext.traceId + spanContext.spanId;
     const existing = this.linksByContext.get(key);
@@ -52,6 +58,8 @@ export class LinkSet {
     return Array.from(this.linksByContext.values());
   }
 }
+
+const copyAttributes = (attributes: Attributes): Attributes => attributes;
 
 function safeDescribe<T>(describe: (item: T) => Attributes, item: T): Attributes {
   try {

@@ -1,0 +1,7 @@
+export { KafkaJsInstrumentation } from './instrumentation';
+export type {
+  BatchHookInfo,
+  ConsumerHookInfo,
+  KafkaJsInstrumentationConfig,
+  ProducerHookInfo,
+} from './types';

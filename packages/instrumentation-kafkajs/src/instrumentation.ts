@@ -1,0 +1,109 @@
+import {
+  InstrumentationBase,
+  InstrumentationNodeModuleDefinition,
+  isWrapped,
+} from '@opentelemetry/instrumentation';
+import type {
+  Consumer,
+  ConsumerConfig,
+  Kafka,
+  Producer,
+  ProducerBatch,
+  ProducerRecord,
+  Transaction,
+} from 'kafkajs';
+import { traceConsumerRun } from './consumer';
+import { traceSend } from './producer';
+import { type KafkaTracingSettings, resolveSettings } from './settings';
+import type { KafkaJsInstrumentationConfig } from './types';
+import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
+
+type KafkaModule = { Kafka: { prototype: Kafka } };
+
+const SUPPORTED_VERSIONS = ['>=2.0.0 <3'];
+
+/**
+ * Traces kafkajs 2.x: producers' sends, and consumers' `eachBatch` (one span
+ * per call, linked to every producer) and `eachMessage` handlers. This class
+ * only says where kafkajs is intercepted; what is recorded lives in
+ * producer.ts, batch.ts and message.ts.
+ */
+export class KafkaJsInstrumentation extends InstrumentationBase<KafkaJsInstrumentationConfig> {
+  private settings: KafkaTracingSettings | undefined;
+  private settingsFor: KafkaJsInstrumentationConfig | undefined;
+
+  constructor(config: KafkaJsInstrumentationConfig = {}) {
+    super(PACKAGE_NAME, PACKAGE_VERSION, config);
+  }
+
+  protected init() {
+    return new InstrumentationNodeModuleDefinition(
+      'kafkajs',
+      SUPPORTED_VERSIONS,
+      (moduleExports: KafkaModule) => {
+        this.patch(kafkaClass(moduleExports));
+        return moduleExports;
+      },
+      (moduleExports: KafkaModule | undefined) => {
+        if (moduleExports) this.unpatch(kafkaClass(moduleExports));
+      },
+    );
+  }
+
+  /** The current settings, or undefined while disabled (wrapped objects then pass through). */
+  private readonly currentSettings = (): KafkaTracingSettings | undefined => {
+    if (!this.isEnabled()) return undefined;
+    const config = this.getConfig();
+    if (this.settings === undefined || this.settingsFor !== config) {
+      this.settings = resolveSettings(this.tracer, config);
+      this.settingsFor = config;
+    }
+    return this.settings;
+  };
+
+  private patch(prototype: Kafka): void {
+    this.unpatch(prototype);
+    this._wrap(prototype, 'producer', (original) => this.wrapProducerFactory(original));
+    this._wrap(prototype, 'consumer', (original) => this.wrapConsumerFactory(original));
+  }
+
+  private unpatch(prototype: Kafka): void {
+    if (isWrapped(prototype.producer)) this._unwrap(prototype, 'producer');
+    if (isWrapped(prototype.consumer)) this._unwrap(prototype, 'consumer');
+  }
+
+  private wrapConsumerFactory(original: Kafka['consumer']): Kafka['consumer'] {
+    const getSettings = this.currentSettings;
+    return function consumer(this: Kafka, config: ConsumerConfig): Consumer {
+      const created = original.call(this, config);
+      created.run = traceConsumerRun(getSettings, config?.groupId, created.run);
+      return created;
+    };
+  }
+
+  private wrapProducerFactory(original: Kafka['producer']): Kafka['producer'] {
+    const getSettings = this.currentSettings;
+    return function producer(this: Kafka, ...args: Parameters<Kafka['producer']>): Producer {
+      const created = original.apply(this, args);
+      created.send = traceSend(getSettings, recordMessages, created.send);
+      created.sendBatch = traceSend(getSettings, batchMessages, created.sendBatch);
+      const transaction = created.transaction;
+      created.transaction = async function tracedTransaction(this: unknown): Promise<Transaction> {
+        const txn = await transaction.call(this);
+        txn.send = traceSend(getSettings, recordMessages, txn.send);
+        txn.sendBatch = traceSend(getSettings, batchMessages, txn.sendBatch);
+        return txn;
+      };
+      return created;
+    };
+  }
+}
+
+const recordMessages = (record: ProducerRecord) => [record];
+const batchMessages = (batch: ProducerBatch) => batch?.topicMessages ?? [];
+
+/** The Kafka class from the CommonJS exports or an ESM namespace. */
+function kafkaClass(moduleExports: KafkaModule & { default?: KafkaModule }): Kafka {
+  const kafkajs = moduleExports.Kafka ? moduleExports : (moduleExports.default ?? moduleExports);
+  return kafkajs.Kafka.prototype;
+}
