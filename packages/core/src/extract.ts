@@ -66,7 +66,7 @@ export class ContextExtractor {
     }
     // Presence, not readability: an oversized or binary-garbage header is a malformed context.
     for (const field of this.fields) {
-      if (Object.prototype.hasOwnProperty.call(headers, field)) return true;
+      if (Object.hasOwn(headers, field)) return true;
     }
     return false;
   }

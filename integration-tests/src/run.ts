@@ -1,0 +1,48 @@
+// Runs the integration suite against real brokers: those named by
+// KAFKA_BROKERS / RABBITMQ_URL, else ones started by `npm run brokers:up`,
+// else containers (Docker), else local processes. It stops what it started.
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { withBrokers } from '@fanin/brokers';
+
+function testFiles(): string[] {
+  return readdirSync(__dirname)
+    .filter((file) => file.endsWith('.test.js'))
+    .map((file) => join(__dirname, file));
+}
+
+async function main(): Promise<number> {
+  return withBrokers(async (brokers) => {
+    console.log(`integration tests against:\n${brokers.describe()}`);
+    const result = spawnSync(
+      process.execPath,
+      [
+        '--test',
+        '--test-reporter=spec',
+        '--test-concurrency=1',
+        '--test-timeout=300000',
+        ...testFiles(),
+      ],
+      {
+        stdio: 'inherit',
+        env: {
+          ...process.env,
+          KAFKA_BROKERS: brokers.kafkaBrokers.join(','),
+          RABBITMQ_URL: brokers.rabbitmqUrl,
+        },
+      },
+    );
+    return result.status ?? 1;
+  });
+}
+
+main().then(
+  (status) => {
+    process.exitCode = status;
+  },
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  },
+);
