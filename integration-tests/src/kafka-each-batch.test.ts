@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { contextKey, reachableLinks } from '@fanin/test-utils';
 import { context, SpanKind, trace } from '@opentelemetry/api';
+import { isWrapped } from '@opentelemetry/instrumentation';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import type { Message } from 'kafkajs';
+import { Kafka, type Message } from 'kafkajs';
 import {
   type ConsumedMessage,
   connectedProducer,
@@ -37,6 +38,7 @@ describe('kafkajs eachBatch against a real broker', () => {
 
   before(async () => {
     assert.equal(kafkaInstrumentation.isEnabled(), true);
+    assert.ok(isWrapped(Kafka.prototype.consumer), 'kafkajs was patched when it was loaded');
     await createTopic(kafka, topic, PARTITIONS);
     const producer = await connectedProducer(kafka);
     // 50 upstream requests, each its own trace. Even ones send their 20

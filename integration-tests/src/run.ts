@@ -28,6 +28,10 @@ async function main(): Promise<number> {
         stdio: 'inherit',
         env: {
           ...process.env,
+          // As an application would, load the SDK and the instrumentations before
+          // anything else, whatever order a test file's imports end up in.
+          NODE_OPTIONS:
+            `${process.env.NODE_OPTIONS ?? ''} --require ${join(__dirname, 'tracing.js')}`.trim(),
           KAFKA_BROKERS: brokers.kafkaBrokers.join(','),
           RABBITMQ_URL: brokers.rabbitmqUrl,
         },

@@ -1,5 +1,6 @@
-// Imported first by every test file: the SDK and the instrumentation must be
-// in place before kafkajs is loaded, as in an application.
+// Preloaded into every test process by run.ts (`--require`): the SDK and the
+// instrumentation are in place before kafkajs is loaded, as in an application.
+// Test files import it for the handles below.
 
 import { KafkaJsInstrumentation } from '@fanin/instrumentation-kafkajs';
 import { installTestTracing } from '@fanin/test-utils';
