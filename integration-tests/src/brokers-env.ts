@@ -13,3 +13,15 @@ export function kafkaBrokersFromEnv(): string[] {
   }
   return value.split(',').map((broker) => broker.trim());
 }
+
+/** The RabbitMQ the suite runs against (`amqp://user:password@host:port`), from RABBITMQ_URL. */
+export function rabbitmqUrlFromEnv(): string {
+  const value = process.env.RABBITMQ_URL;
+  if (!value) {
+    throw new Error(
+      'RABBITMQ_URL is not set. Run the suite with `npm run test:integration` (it finds or starts ' +
+        'RabbitMQ), or start it with `npm run brokers:up` and `source .brokers.env`.',
+    );
+  }
+  return value;
+}

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { relative } from 'node:path';
-import { stopContainer } from './containers';
+import { reapAbandonedContainers, stopContainer } from './containers';
+import { pingDocker } from './docker';
 import { removeEnvFile, renderEnvLines, writeEnvFile } from './env-file';
 import { kafkaKind } from './kafka-kind';
 import { stopLocalKafka } from './kafka-local/launch';
@@ -10,10 +11,11 @@ import { resolveBrokerSet } from './resolve';
 import { readState, writeState } from './state';
 import type { BrokersState } from './types';
 
-const USAGE = `usage: node packages/brokers/dist/cli.js up|down|env
+const USAGE = `usage: node packages/brokers/dist/cli.js up|down|env|reap
   up    find or start Kafka and RabbitMQ, leave them running, write .brokers.env
   down  stop what \`up\` started, remove its state and .brokers.env
-  env   print the export lines of the brokers that are up`;
+  env   print the export lines of the brokers that are up
+  reap  remove containers of test runs that are gone (killed before they could)`;
 
 const log = (line: string) => process.stderr.write(`[brokers] ${line}\n`);
 
@@ -77,7 +79,18 @@ async function env(paths: BrokerPaths): Promise<number> {
   return 0;
 }
 
-const commands: Record<string, (paths: BrokerPaths) => Promise<number>> = { up, down, env };
+async function reap(): Promise<number> {
+  const docker = await pingDocker();
+  if (!docker.ok) {
+    log(`no Docker engine answers (${docker.reason}); nothing to reap`);
+    return 0;
+  }
+  const removed = await reapAbandonedContainers(log);
+  log(`${removed} abandoned container${removed === 1 ? '' : 's'} removed`);
+  return 0;
+}
+
+const commands: Record<string, (paths: BrokerPaths) => Promise<number>> = { up, down, env, reap };
 
 async function main(argv: string[]): Promise<number> {
   const command = argv[0] && commands[argv[0]];

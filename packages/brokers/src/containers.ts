@@ -1,8 +1,11 @@
+import { hostname } from 'node:os';
+import { isAbandoned, LABEL, ownerLabels } from './container-labels';
 import { DEFAULT_IMAGES, ENV } from './defaults';
 import { newClusterId } from './kafka-local/config';
 import { waitForKafka } from './kafka-probe';
 import { imageEnvName, SINGLE_NODE_SETTINGS } from './kafka-settings';
 import { findFreePort } from './net';
+import { isProcessAlive } from './processes';
 import { waitForRabbitmq } from './rabbitmq-probe';
 import type { KafkaRecord, Log, RabbitmqRecord } from './types';
 
@@ -63,16 +66,20 @@ export async function startKafkaContainer(
   log: Log,
 ): Promise<KafkaContainerRecord> {
   const { LoopbackContainer, Wait } = await loadTestcontainers();
+  await reapOnce(log);
   const image = kafkaImage();
   const port = await findFreePort();
   log(`starting container ${image} on 127.0.0.1:${port}`);
-  const container = await new LoopbackContainer(image)
-    .withEnvironment(kafkaContainerEnv(port, newClusterId()))
-    .withExposedPorts({ container: port, host: port })
-    .withWaitStrategy(Wait.forLogMessage(/Kafka Server started/))
-    .withStartupTimeout(STARTUP_TIMEOUT_MS)
-    .withAutoCleanup(!detached)
-    .start();
+  const container = await startOrExplain(
+    image,
+    new LoopbackContainer(image)
+      .withEnvironment(kafkaContainerEnv(port, newClusterId()))
+      .withExposedPorts({ container: port, host: port })
+      .withLabels(ownerLabels(detached))
+      .withWaitStrategy(Wait.forLogMessage(/Kafka Server started/))
+      .withStartupTimeout(STARTUP_TIMEOUT_MS)
+      .withAutoCleanup(!detached),
+  );
   const brokers = [`127.0.0.1:${port}`];
   try {
     await waitForKafka(brokers, { timeoutMs: 90_000 });
@@ -88,14 +95,18 @@ export async function startRabbitmqContainer(
   log: Log,
 ): Promise<RabbitmqContainerRecord> {
   const { LoopbackContainer, Wait } = await loadTestcontainers();
+  await reapOnce(log);
   const image = rabbitmqImage();
   log(`starting container ${image}`);
-  const container = await new LoopbackContainer(image)
-    .withExposedPorts(5672)
-    .withWaitStrategy(Wait.forLogMessage(/Server startup complete/))
-    .withStartupTimeout(STARTUP_TIMEOUT_MS)
-    .withAutoCleanup(!detached)
-    .start();
+  const container = await startOrExplain(
+    image,
+    new LoopbackContainer(image)
+      .withExposedPorts(5672)
+      .withLabels(ownerLabels(detached))
+      .withWaitStrategy(Wait.forLogMessage(/Server startup complete/))
+      .withStartupTimeout(STARTUP_TIMEOUT_MS)
+      .withAutoCleanup(!detached),
+  );
   const url = `amqp://guest:guest@127.0.0.1:${container.getMappedPort(5672)}`;
   try {
     await waitForRabbitmq(url, 30_000);
@@ -104,6 +115,52 @@ export async function startRabbitmqContainer(
     throw error;
   }
   return { origin: 'container', url, containerId: container.getId(), image };
+}
+
+/** Starts the container; a failure says which image, and what to do where none can be pulled. */
+async function startOrExplain<T>(image: string, container: { start(): Promise<T> }): Promise<T> {
+  try {
+    return await container.start();
+  } catch (error) {
+    const reason = (error as Error).message;
+    const pull = /pull|manifest|not found|no such image|registry/i.test(reason)
+      ? ` Where images cannot be pulled, build stand-ins with \`npm run images:build\` and export the ${ENV.kafkaImage} / ${ENV.rabbitmqImage} lines it prints.`
+      : '';
+    throw new Error(`container ${image}: ${reason}${pull}`);
+  }
+}
+
+let reaping: Promise<void> | undefined;
+
+function reapOnce(log: Log): Promise<void> {
+  reaping ??= reapAbandonedContainers(log).then(
+    () => {},
+    (error: unknown) => log(`could not look for abandoned containers: ${(error as Error).message}`),
+  );
+  return reaping;
+}
+
+/**
+ * Removes the containers of test runs on this host that were killed before they could stop
+ * them (Ryuk would, but it is often disabled where its image cannot be pulled). Returns the
+ * number removed.
+ */
+export async function reapAbandonedContainers(log: Log): Promise<number> {
+  const { getContainerRuntimeClient } = await import('testcontainers');
+  const client = await getContainerRuntimeClient();
+  const listed = await client.container.dockerode.listContainers({
+    all: true,
+    filters: { label: [`${LABEL.detached}=false`] },
+  });
+  const host = hostname();
+  const abandoned = listed.filter((info) => isAbandoned(info.Labels ?? {}, host, isProcessAlive));
+  for (const info of abandoned) {
+    log(
+      `removing abandoned container ${info.Id.slice(0, 12)} (${info.Image}, pid ${info.Labels[LABEL.pid]} is gone)`,
+    );
+    await stopContainer(info.Id);
+  }
+  return abandoned.length;
 }
 
 /** Stops and removes a container; one already gone is fine. */

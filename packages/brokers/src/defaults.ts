@@ -12,6 +12,16 @@ export const DEFAULT_IMAGES = {
   rabbitmq: 'rabbitmq:4.1-management',
 } as const;
 
+/**
+ * Images the test matrix runs against where official images can be pulled; the first of
+ * each is the baseline. FANIN_MATRIX_KAFKA_IMAGES / FANIN_MATRIX_RABBITMQ_IMAGES override them
+ * (`npm run images:build -- --matrix` prints lines naming the local stand-ins).
+ */
+export const MATRIX_IMAGES = {
+  kafka: [DEFAULT_IMAGES.kafka, 'apache/kafka:4.1.1'],
+  rabbitmq: [DEFAULT_IMAGES.rabbitmq, 'rabbitmq:3.13-management'],
+} as const;
+
 /** Environment variables read by this package. */
 export const ENV = {
   kafkaBrokers: 'KAFKA_BROKERS',
@@ -19,6 +29,8 @@ export const ENV = {
   kafkaVersion: 'FANIN_KAFKA_VERSION',
   kafkaImage: 'FANIN_KAFKA_IMAGE',
   rabbitmqImage: 'FANIN_RABBITMQ_IMAGE',
+  /** `auto` (default), `containers` or `local`: see mode.ts. */
+  brokersMode: 'FANIN_BROKERS',
 } as const;
 
 /** The machine's own RabbitMQ service (Debian package defaults). */

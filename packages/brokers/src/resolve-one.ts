@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 import type { BrokerKind } from './broker-kind';
-import { HOW_TO_START } from './defaults';
+import { ENV, HOW_TO_START } from './defaults';
+import type { BrokersMode } from './mode';
 import type { BrokerPaths } from './paths';
 import { forgetInState, readState } from './state';
 import type { Log, Probe, Resolved } from './types';
@@ -12,15 +13,20 @@ export interface ResolveContext {
   log: Log;
   /** Whether a Docker engine answers; asked once, shared by both brokers. */
   docker: () => Promise<Probe>;
+  mode: BrokersMode;
 }
 
 const leaveRunning = async (): Promise<void> => {};
 
-/** Env, then the state file of `brokers up`, then a container, then the local path. */
+/**
+ * In `auto` mode: env, then the state file of `brokers up`, then a container, then the local
+ * path. The other modes take one path only and fail rather than fall back.
+ */
 export async function resolveOne<Address, BrokerRecord>(
   kind: BrokerKind<Address, BrokerRecord>,
   context: ResolveContext,
 ): Promise<Resolved<Address, BrokerRecord>> {
+  if (context.mode !== 'auto') return resolveOnly(kind, context, context.mode);
   if (kind.fromEnv !== undefined) return fromEnv(kind, kind.fromEnv);
   const tried = [`${kind.envVar}: not set`];
 
@@ -48,6 +54,36 @@ export async function resolveOne<Address, BrokerRecord>(
   }
   throw new Error(
     `No ${kind.name} broker available. Tried:\n${tried.map((line) => `  - ${line}`).join('\n')}\n${HOW_TO_START}`,
+  );
+}
+
+async function resolveOnly<Address, BrokerRecord>(
+  kind: BrokerKind<Address, BrokerRecord>,
+  context: ResolveContext,
+  mode: 'containers' | 'local',
+): Promise<Resolved<Address, BrokerRecord>> {
+  const setting = `${ENV.brokersMode}=${mode}`;
+  if (mode === 'containers') {
+    const docker = await context.docker();
+    if (!docker.ok) throw new Error(noDockerMessage(docker.reason));
+  }
+  const label = mode === 'containers' ? 'container' : kind.localLabel;
+  try {
+    return mode === 'containers'
+      ? started(kind, await kind.startContainer(context.detached, context.log), 'container')
+      : started(kind, await kind.startLocal(context.detached, context.log), kind.localOrigin);
+  } catch (error) {
+    throw new Error(
+      `${setting}: the ${kind.name} ${label} did not start: ${(error as Error).message}`,
+    );
+  }
+}
+
+export function noDockerMessage(reason: string): string {
+  return (
+    `${ENV.brokersMode}=containers, but no Docker engine answers (${reason}). ` +
+    'Start one (or point DOCKER_HOST at one), or unset ' +
+    `${ENV.brokersMode} to use brokers from the environment or local ones.`
   );
 }
 

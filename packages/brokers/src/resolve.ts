@@ -1,10 +1,12 @@
 import type { BrokerKind } from './broker-kind';
+import { ENV } from './defaults';
 import { pingDocker } from './docker';
 import { maskPassword, readBrokerEnv } from './env';
 import { kafkaKind } from './kafka-kind';
+import { brokersMode } from './mode';
 import { brokerPaths } from './paths';
 import { rabbitmqKind } from './rabbitmq-kind';
-import { type ResolveContext, resolveOne } from './resolve-one';
+import { noDockerMessage, type ResolveContext, resolveOne } from './resolve-one';
 import type { Brokers, BrokersState, Log, Probe, Resolved, ResolveOptions } from './types';
 
 export interface ResolvedBrokerSet {
@@ -34,7 +36,8 @@ export async function resolveBrokerSet(
   options: ResolveSetOptions = {},
 ): Promise<ResolvedBrokerSet> {
   const paths = brokerPaths(options.root);
-  const env = readBrokerEnv();
+  const mode = brokersMode();
+  const env = mode === 'auto' ? readBrokerEnv() : {};
   let docker: Promise<Probe> | undefined;
   const context: ResolveContext = {
     paths,
@@ -44,7 +47,17 @@ export async function resolveBrokerSet(
       docker ??= pingDocker();
       return docker;
     },
+    mode,
   };
+  const ignored = [ENV.kafkaBrokers, ENV.rabbitmqUrl].filter((name) => process.env[name]?.trim());
+  if (mode !== 'auto' && ignored.length > 0) {
+    context.log(`${ENV.brokersMode}=${mode}: ignoring ${ignored.join(' and ')}`);
+  }
+  if (mode === 'containers') {
+    // Say it once, not once per broker.
+    const probe = await context.docker();
+    if (!probe.ok) throw new Error(noDockerMessage(probe.reason));
+  }
   const want = <A, R>(asked: boolean | undefined, kind: () => BrokerKind<A, R>) =>
     asked === false ? Promise.resolve(undefined) : resolveOne(kind(), context);
 

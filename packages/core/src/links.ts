@@ -16,6 +16,11 @@ export class LinkSet {
   withoutContext = 0;
   /** Messages whose headers carried a trace context the propagator could not read. */
   invalidContext = 0;
+  /** Messages with a valid context left unlinked because `maxContexts` was reached. */
+  messagesNotLinked = 0;
+
+  /** @param maxContexts most distinct contexts kept; later new ones are only counted. */
+  constructor(private readonly maxContexts = Number.POSITIVE_INFINITY) {}
 
   /** Counts one message and links its producer context, if it has a valid one. */
   addMessage<T>(message: MessageContext, describe: (item: T) => Attributes, item: T): void {
@@ -29,10 +34,11 @@ export class LinkSet {
     }
   }
 
-  /** Counts one message whose producer context is known (e.g. a span of this process). */
-  addContext(spanContext: SpanContext, attributes: Attributes = {}): void {
+  /** Counts one message whose producer context is already known (undefined: it has none). */
+  addContext(spanContext: SpanContext | undefined, attributes: Attributes = {}): void {
     this.messageCount++;
-    this.link(spanContext, copyAttributes, attributes);
+    if (spanContext === undefined) this.withoutContext++;
+    else this.link(spanContext, copyAttributes, attributes);
   }
 
   private link<T>(spanContext: SpanContext, describe: (item: T) => Attributes, item: T): void {
@@ -41,6 +47,10 @@ export class LinkSet {
     if (existing?.attributes !== undefined) {
       const count = existing.attributes[ATTR_FANIN_LINK_MESSAGE_COUNT] as number;
       existing.attributes[ATTR_FANIN_LINK_MESSAGE_COUNT] = count + 1;
+      return;
+    }
+    if (this.linksByContext.size >= this.maxContexts) {
+      this.messagesNotLinked++;
       return;
     }
     const attributes = safeDescribe(describe, item);

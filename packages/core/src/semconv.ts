@@ -18,6 +18,11 @@ export const ATTR_MESSAGING_KAFKA_MESSAGE_TOMBSTONE = 'messaging.kafka.message.t
 export const ATTR_MESSAGING_RABBITMQ_ROUTING_KEY = 'messaging.rabbitmq.destination.routing_key';
 export const ATTR_MESSAGING_RABBITMQ_DELIVERY_TAG = 'messaging.rabbitmq.message.delivery_tag';
 
+export const ATTR_MESSAGING_MESSAGE_CONVERSATION_ID = 'messaging.message.conversation_id';
+export const ATTR_NETWORK_PEER_ADDRESS = 'network.peer.address';
+export const ATTR_NETWORK_PEER_PORT = 'network.peer.port';
+export const ATTR_ERROR_TYPE = 'error.type';
+
 // The names these replaced (messaging conventions up to 1.24).
 export const ATTR_OLD_MESSAGING_OPERATION = 'messaging.operation';
 export const ATTR_OLD_MESSAGING_KAFKA_CONSUMER_GROUP = 'messaging.kafka.consumer.group';
@@ -34,8 +39,23 @@ export const ATTR_FANIN_MESSAGES_WITHOUT_CONTEXT = 'fanin.messages.without_conte
 export const ATTR_FANIN_MESSAGES_INVALID_CONTEXT = 'fanin.messages.invalid_context';
 /** On a link: how many messages of the batch carried this same producer context. */
 export const ATTR_FANIN_LINK_MESSAGE_COUNT = 'fanin.link.message_count';
+/** On an aggregate span: contributing messages whose context was not kept (per-key cap). */
+export const ATTR_FANIN_MESSAGES_NOT_LINKED = 'fanin.messages.not_linked';
 /** On a spill span: its place among the batch span's spill spans, from 1. */
 export const ATTR_FANIN_SPILL_INDEX = 'fanin.spill.index';
+
+// fanin's attributes for how a message was settled (acknowledged) and whether
+// it had been delivered before; RabbitMQ has no semantic-convention names for them.
+/** On a link or a message span: the broker had delivered this message before. */
+export const ATTR_FANIN_MESSAGE_REDELIVERED = 'fanin.message.redelivered';
+/** On a batch span: how many of its messages had been delivered before. */
+export const ATTR_FANIN_MESSAGES_REDELIVERED = 'fanin.messages.redelivered';
+/** How the span's message(s) left the consumer: `ack`, `nack`, `reject`, `auto_ack`, `channel_closed`, `channel_error`, `timeout`. */
+export const ATTR_FANIN_SETTLEMENT = 'fanin.settlement';
+/** With a `nack` or `reject` settlement: whether the broker requeues the message(s). */
+export const ATTR_FANIN_SETTLEMENT_REQUEUE = 'fanin.settlement.requeue';
+/** Whether the settlement was one multiple-message ack or nack (`allUpTo`, `ackAll`, `nackAll`). */
+export const ATTR_FANIN_SETTLEMENT_MULTIPLE = 'fanin.settlement.multiple';
 
 export type MessagingOperationType = 'create' | 'send' | 'receive' | 'process' | 'settle';
 

@@ -3,18 +3,11 @@ import {
   InstrumentationNodeModuleDefinition,
   isWrapped,
 } from '@opentelemetry/instrumentation';
-import type {
-  Consumer,
-  ConsumerConfig,
-  Kafka,
-  Producer,
-  ProducerBatch,
-  ProducerRecord,
-  Transaction,
-} from 'kafkajs';
+import type { Consumer, ConsumerConfig, Kafka, Producer } from 'kafkajs';
 import { traceConsumerRun } from './consumer';
-import { traceSend } from './producer';
+import { traceProducerSends } from './producer';
 import { type KafkaTracingSettings, resolveSettings } from './settings';
+import { traceTransactions } from './transaction';
 import type { KafkaJsInstrumentationConfig } from './types';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
 
@@ -85,22 +78,12 @@ export class KafkaJsInstrumentation extends InstrumentationBase<KafkaJsInstrumen
     const getSettings = this.currentSettings;
     return function producer(this: Kafka, ...args: Parameters<Kafka['producer']>): Producer {
       const created = original.apply(this, args);
-      created.send = traceSend(getSettings, recordMessages, created.send);
-      created.sendBatch = traceSend(getSettings, batchMessages, created.sendBatch);
-      const transaction = created.transaction;
-      created.transaction = async function tracedTransaction(this: unknown): Promise<Transaction> {
-        const txn = await transaction.call(this);
-        txn.send = traceSend(getSettings, recordMessages, txn.send);
-        txn.sendBatch = traceSend(getSettings, batchMessages, txn.sendBatch);
-        return txn;
-      };
+      traceProducerSends(getSettings, created);
+      created.transaction = traceTransactions(getSettings, created.transaction);
       return created;
     };
   }
 }
-
-const recordMessages = (record: ProducerRecord) => [record];
-const batchMessages = (batch: ProducerBatch) => batch?.topicMessages ?? [];
 
 /** The Kafka class from the CommonJS exports or an ESM namespace. */
 function kafkaClass(moduleExports: KafkaModule & { default?: KafkaModule }): Kafka {

@@ -8,8 +8,16 @@ import {
   startFanInSpan,
   warnOnceIfNoopSpan,
 } from '@fanin/core';
-import { type Context, context, diag, type Span, SpanKind, trace } from '@opentelemetry/api';
-import type { Message, TopicMessages } from 'kafkajs';
+import {
+  type Context,
+  context,
+  diag,
+  type Span,
+  type SpanContext,
+  SpanKind,
+  trace,
+} from '@opentelemetry/api';
+import type { Message, Producer, ProducerBatch, ProducerRecord, TopicMessages } from 'kafkajs';
 import { operationAttributes } from './attributes';
 import type { KafkaTracingSettings } from './settings';
 
@@ -19,6 +27,18 @@ interface OutgoingMessage {
 }
 
 type SendFunction<R, T> = (record: R) => Promise<T>;
+
+export const recordMessages = (record: ProducerRecord): TopicMessages[] => [record];
+export const batchMessages = (batch: ProducerBatch): TopicMessages[] => batch?.topicMessages ?? [];
+
+/** Wraps `producer.send` and `sendBatch` (transactions are wrapped by transaction.ts). */
+export function traceProducerSends(
+  getSettings: () => KafkaTracingSettings | undefined,
+  producer: Producer,
+): void {
+  producer.send = traceSend(getSettings, recordMessages, producer.send);
+  producer.sendBatch = traceSend(getSettings, batchMessages, producer.sendBatch);
+}
 
 /**
  * Wraps a kafkajs send function (`send`, `sendBatch`, and those of a
@@ -30,20 +50,29 @@ export function traceSend<R, T>(
   getSettings: () => KafkaTracingSettings | undefined,
   topicMessagesOf: (record: R) => readonly TopicMessages[],
   send: SendFunction<R, T>,
+  onSent?: (messages: readonly SentMessage[]) => void,
 ): SendFunction<R, T> {
   return function tracedSend(this: unknown, record: R) {
     const settings = getSettings();
     const started = settings && startSend(settings, topicMessagesOf, record);
     if (started === undefined) return send.call(this, record);
-    const { span, spanContext, end } = started;
+    const { span, spanContext, end, sent } = started;
+    onSent?.(sent);
     return runInSpan(span, spanContext, () => send.call(this, record), end);
   };
+}
+
+/** A message on its way out, with the creation context it carries. */
+export interface SentMessage {
+  topic: string;
+  creationContext: SpanContext;
 }
 
 interface StartedSend {
   span: Span;
   spanContext: Context;
   end: () => void;
+  sent: SentMessage[];
 }
 
 function startSend<R>(
@@ -88,9 +117,16 @@ function startSingleSend(
     parent,
   );
   const spanContext = trace.setSpan(parent, span);
-  injectInto(outgoing.message, spanContext, settings);
+  const carried = carriedContext(settings, outgoing.message, new ContextExtractor());
+  if (carried === undefined) injectInto(outgoing.message, spanContext);
   callHook('producerHook', settings.config.producerHook, span, outgoing);
-  return { span, spanContext, end: () => span.end() };
+  const creationContext = carried ?? span.spanContext();
+  return {
+    span,
+    spanContext,
+    end: () => span.end(),
+    sent: [{ topic: outgoing.topic, creationContext }],
+  };
 }
 
 function startBatchSend(
@@ -101,12 +137,13 @@ function startBatchSend(
 ): StartedSend {
   const links = new LinkSet();
   const extractor = new ContextExtractor();
-  for (const item of outgoing) {
-    const existing = settings.config.overwriteExistingContext
-      ? undefined
-      : extractor.extract(item.message.headers).spanContext;
-    links.addContext(existing ?? createMessageContext(settings, item, parent));
-  }
+  const sent = outgoing.map((item) => {
+    const creationContext =
+      carriedContext(settings, item.message, extractor) ??
+      createMessageContext(settings, item, parent);
+    links.addContext(creationContext);
+    return { topic: item.topic, creationContext };
+  });
   const fanIn = startFanInSpan(settings.tracer, {
     name: messagingSpanName('send', destination),
     kind: SpanKind.PRODUCER,
@@ -115,7 +152,17 @@ function startBatchSend(
     limits: settings.limits,
     parentContext: parent,
   });
-  return { span: fanIn.span, spanContext: fanIn.context, end: fanIn.end };
+  return { span: fanIn.span, spanContext: fanIn.context, end: fanIn.end, sent };
+}
+
+/** The context a message already carries, which is kept unless `overwriteExistingContext`. */
+function carriedContext(
+  settings: KafkaTracingSettings,
+  message: Message,
+  extractor: ContextExtractor,
+): SpanContext | undefined {
+  if (settings.config.overwriteExistingContext) return undefined;
+  return extractor.extract(message.headers).spanContext;
 }
 
 /** A `create {topic}` span for one message of a batch send, injected into its headers. */
@@ -123,7 +170,7 @@ function createMessageContext(
   settings: KafkaTracingSettings,
   outgoing: OutgoingMessage,
   parent: Context,
-) {
+): SpanContext {
   const span = settings.tracer.startSpan(
     messagingSpanName('create', outgoing.topic),
     {
@@ -132,18 +179,15 @@ function createMessageContext(
     },
     parent,
   );
-  injectInto(outgoing.message, trace.setSpan(parent, span), settings);
+  injectInto(outgoing.message, trace.setSpan(parent, span));
   callHook('producerHook', settings.config.producerHook, span, outgoing);
   span.end();
   return span.spanContext();
 }
 
-function injectInto(message: Message, ctx: Context, settings: KafkaTracingSettings): void {
-  const headers = headersWithContext(
-    message.headers,
-    ctx,
-    settings.config.overwriteExistingContext === true,
-  );
+function injectInto(message: Message, ctx: Context): void {
+  // Called only where the message carries no context to keep, so overwrite.
+  const headers = headersWithContext(message.headers, ctx, true);
   if (headers === undefined) return;
   try {
     message.headers = headers as Message['headers'];

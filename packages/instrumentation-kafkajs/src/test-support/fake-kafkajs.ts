@@ -20,6 +20,7 @@ import type { KafkaJsInstrumentationConfig } from '../types';
 export class FakeKafka {
   static lastRunConfig: ConsumerRunConfig | undefined;
   static sent: Array<ProducerRecord | ProducerBatch> = [];
+  static failCommit = false;
 
   consumer(_config: { groupId: string }) {
     return {
@@ -41,7 +42,10 @@ export class FakeKafka {
       transaction: async () => ({
         send,
         sendBatch: send,
-        commit: async () => {},
+        sendOffsets: async (_offsets: unknown) => {},
+        commit: async () => {
+          if (FakeKafka.failCommit) throw new Error('commit failed');
+        },
         abort: async () => {},
       }),
     };

@@ -1,0 +1,25 @@
+import type { ConsumerRunConfig } from 'kafkajs';
+import { captureConsumerRuns } from './handler-capture';
+import { loadKafkajs } from './load';
+
+/**
+ * Starts a real kafkajs consumer (whose `run` is captured, see
+ * handler-capture.ts) with `config`, after `instrument` registered the
+ * instrumentation under test, and returns the run config kafkajs received:
+ * its handlers are the ones kafkajs would call for each batch or message.
+ */
+export async function capturedRunConfig(
+  instrument: () => void,
+  config: ConsumerRunConfig,
+): Promise<ConsumerRunConfig> {
+  const runs = captureConsumerRuns();
+  instrument();
+  const { Kafka, logLevel } = loadKafkajs();
+  const kafka = new Kafka({
+    clientId: 'bench',
+    brokers: ['127.0.0.1:9'],
+    logLevel: logLevel.NOTHING,
+  });
+  await kafka.consumer({ groupId: 'bench-synthetic' }).run(config);
+  return runs.last();
+}

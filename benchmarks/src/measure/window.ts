@@ -1,0 +1,63 @@
+import type { Sample } from '../model';
+import type { SpanCounts, Tracing } from '../tracing/install';
+import { collectGarbage, HeapPeak, heapUsed } from './heap';
+
+/** What a window measured, less what the code under test says it handled. */
+type Measured = Omit<Sample, 'messages' | 'calls'>;
+
+/** An open measurement window; `close` flushes the span pipeline first. */
+export interface Window {
+  close(): Promise<Measured>;
+}
+
+/**
+ * Empties the span pipeline and collects the heap, then returns the function
+ * that opens the window (synchronously, so it can be called from an event
+ * listener at the exact moment measuring should start). Closing the window
+ * exports the spans still queued, so their export is paid inside it too.
+ */
+export async function prepareWindow(tracing: Tracing): Promise<() => Window> {
+  await tracing.flush();
+  collectGarbage();
+  return () => startWindow(tracing);
+}
+
+/** Prepares and opens a window at once. */
+export async function openWindow(tracing: Tracing): Promise<Window> {
+  return (await prepareWindow(tracing))();
+}
+
+function startWindow(tracing: Tracing): Window {
+  const heapAtStart = heapUsed();
+  const countsAtStart = tracing.counts();
+  const peak = new HeapPeak();
+  const cpuAtStart = process.cpuUsage();
+  const wallAtStart = process.hrtime.bigint();
+  return {
+    async close() {
+      await tracing.flush();
+      const wallNs = Number(process.hrtime.bigint() - wallAtStart);
+      const cpu = process.cpuUsage(cpuAtStart);
+      const heapPeak = peak.stop();
+      const counts = difference(tracing.counts(), countsAtStart);
+      return {
+        wallNs,
+        cpuUs: cpu.user + cpu.system,
+        spansStarted: counts.started,
+        spansEnded: counts.ended,
+        spansExported: counts.exported,
+        linksExported: counts.links,
+        heapPeakBytes: Math.max(0, heapPeak - heapAtStart),
+      };
+    },
+  };
+}
+
+function difference(after: SpanCounts, before: SpanCounts): SpanCounts {
+  return {
+    started: after.started - before.started,
+    ended: after.ended - before.ended,
+    exported: after.exported - before.exported,
+    links: after.links - before.links,
+  };
+}

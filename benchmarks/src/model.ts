@@ -1,0 +1,73 @@
+/**
+ * The vocabulary shared by the orchestrating process and the workers: what a
+ * job asks for and what a worker measured.
+ */
+
+/** Which instrumentation a worker process enables (never more than one). */
+export type Mode = 'none' | 'official' | 'fanin';
+
+export const MODES: readonly Mode[] = ['none', 'official', 'fanin'];
+
+/** The client library a scenario exercises. */
+export type Library = 'kafkajs' | 'amqplib';
+
+/** Where the messages come from. */
+export type Source = 'in-process' | 'broker';
+
+/** What one worker process is asked to run. */
+export type Job =
+  | { scenario: 'kafkajs-each-batch-synthetic'; mode: Mode; params: SyntheticParams }
+  | { scenario: 'kafkajs-each-message-synthetic'; mode: Mode; params: SyntheticParams }
+  | { scenario: 'kafkajs-broker'; mode: Mode; params: KafkaBrokerParams }
+  | { scenario: 'amqplib-broker-batch'; mode: Mode; params: AmqpBrokerParams }
+  | { scenario: 'amqplib-broker-consume'; mode: Mode; params: AmqpBrokerParams };
+
+export type ScenarioName = Job['scenario'];
+
+export interface SyntheticParams {
+  /** Messages per eachBatch call (for eachMessage: per simulated fetch). */
+  batchSize: number;
+  /** Messages handled in each measured round. */
+  messagesPerRound: number;
+  /** Fewest handler calls per measured round (large batches). */
+  minBatchesPerRound: number;
+  /** Messages handled before the first measured round. */
+  warmupMessages: number;
+  rounds: number;
+}
+
+export interface KafkaBrokerParams {
+  brokers: string[];
+  topic: string;
+  groupId: string;
+  messages: number;
+  handler: 'eachBatch' | 'eachMessage';
+  timeoutMs: number;
+}
+
+export interface AmqpBrokerParams {
+  url: string;
+  queue: string;
+  messages: number;
+  /** consumeBatch `maxMessages` / hand-written batch size (batch case); prefetch (consume case). */
+  batchSize: number;
+  prefetch: number;
+  timeoutMs: number;
+}
+
+/** One measured window. */
+export interface Sample {
+  messages: number;
+  /** Handler calls: eachBatch / consumeBatch calls, or messages for single-message handlers. */
+  calls: number;
+  wallNs: number;
+  cpuUs: number;
+  spansStarted: number;
+  spansEnded: number;
+  spansExported: number;
+  linksExported: number;
+  /** Highest heap used during the window, above the heap used (after a GC) at its start. */
+  heapPeakBytes: number;
+}
+
+export type WorkerReport = { ok: true; samples: Sample[] } | { ok: false; error: string };

@@ -1,0 +1,61 @@
+import type { RowKey } from '../cases';
+import type { KafkaBrokerParams } from '../model';
+import { deleteTopic, produceTopic } from '../setup/kafka-topic';
+import type { RunContext } from './context';
+import { rotated } from './rotation';
+
+const ROWS: Array<{ key: RowKey; handler: KafkaBrokerParams['handler'] }> = [
+  { key: { caseId: 'kafkajs-broker-each-batch', variant: '' }, handler: 'eachBatch' },
+  { key: { caseId: 'kafkajs-broker-each-message', variant: '' }, handler: 'eachMessage' },
+];
+
+export const KAFKA_BROKER_ROWS: RowKey[] = ROWS.map((row) => row.key);
+
+/**
+ * Cases 2 and 4 (kafkajs, real broker): the messages are produced once, to
+ * a topic of this run; then every repetition, case and mode (in rotated
+ * order) consumes all of them in a worker of its own, with a consumer group
+ * of its own.
+ */
+export async function runKafkaBrokerCases(context: RunContext, brokers: string[]): Promise<void> {
+  const rows = ROWS.filter((row) => context.selected([row.key]).length > 0);
+  if (rows.length === 0) return;
+  context.plan(rows.map((row) => row.key));
+  const { settings } = context;
+  const topic = `fanin-bench-${context.runId}`;
+  try {
+    await produceTopic(brokers, topic, settings.brokerMessages);
+  } catch (error) {
+    context.collector.failAll(
+      rows.map((row) => row.key),
+      context.modes,
+      `producing ${settings.brokerMessages} messages to ${topic} failed: ${String(error)}`,
+    );
+    return;
+  }
+  try {
+    const repetitions = context.repetitions(settings.brokerRepetitions);
+    for (let repetition = 0; repetition < repetitions; repetition++) {
+      for (const [index, row] of rows.entries()) {
+        for (const mode of rotated(context.modes, repetition + index)) {
+          const params: KafkaBrokerParams = {
+            brokers,
+            topic,
+            groupId: `${topic}-${row.handler}-${mode}-${repetition + 1}`,
+            messages: settings.brokerMessages,
+            handler: row.handler,
+            timeoutMs: settings.brokerTimeoutMs,
+          };
+          await context.run(
+            row.key,
+            { scenario: 'kafkajs-broker', mode, params },
+            repetition,
+            settings.brokerTimeoutMs + 30_000,
+          );
+        }
+      }
+    }
+  } finally {
+    await deleteTopic(brokers, topic).catch(() => {});
+  }
+}

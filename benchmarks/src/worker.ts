@@ -1,0 +1,52 @@
+import type { Job, Sample, WorkerReport } from './model';
+import { runAmqplibBatch, runAmqplibConsume } from './scenarios/amqplib-broker';
+import type { Harness } from './scenarios/harness';
+import { runKafkajsBroker } from './scenarios/kafkajs-broker';
+import { runKafkajsEachBatchSynthetic } from './scenarios/kafkajs-each-batch-synthetic';
+import { runKafkajsEachMessageSynthetic } from './scenarios/kafkajs-each-message-synthetic';
+import { installTracing } from './tracing/install';
+import { instrument } from './tracing/instrumentations';
+
+/**
+ * One job in a process of its own (started by main.ts with the job as its
+ * argument): tracing is installed, the job's instrumentation (at most one)
+ * is registered before the client library loads, and the samples go back
+ * to the parent over IPC.
+ */
+async function runJob(job: Job): Promise<Sample[]> {
+  const tracing = installTracing();
+  const harness: Harness = {
+    tracing,
+    instrument: (library) => instrument(library, job.mode, tracing.provider),
+  };
+  switch (job.scenario) {
+    case 'kafkajs-each-batch-synthetic':
+      return runKafkajsEachBatchSynthetic(harness, job.params);
+    case 'kafkajs-each-message-synthetic':
+      return runKafkajsEachMessageSynthetic(harness, job.params);
+    case 'kafkajs-broker':
+      return runKafkajsBroker(harness, job.params);
+    case 'amqplib-broker-batch':
+      return runAmqplibBatch(harness, job.mode, job.params);
+    case 'amqplib-broker-consume':
+      return runAmqplibConsume(harness, job.params);
+  }
+}
+
+function report(message: WorkerReport): void {
+  if (!process.send) {
+    process.stdout.write(`${JSON.stringify(message)}\n`);
+    process.exit(message.ok ? 0 : 1);
+  }
+  process.send(message, () => process.exit(message.ok ? 0 : 1));
+}
+
+const job = JSON.parse(process.argv[2] ?? 'null') as Job | null;
+if (!job) {
+  process.stderr.write('usage: node dist/worker.js <job as JSON>\n');
+  process.exit(2);
+}
+runJob(job).then(
+  (samples) => report({ ok: true, samples }),
+  (error: unknown) => report({ ok: false, error: String((error as Error)?.stack ?? error) }),
+);
