@@ -1,5 +1,4 @@
 import {
-  ContextExtractor,
   callHook,
   collectLinks,
   type FanInSpan,
@@ -8,8 +7,9 @@ import {
   runInSpan,
   startFanInSpan,
   warnOnceIfNoopSpan,
+  withMessageSpans,
 } from '@fanin/core';
-import { diag, type Link, type Span, SpanKind } from '@opentelemetry/api';
+import { diag, SpanKind } from '@opentelemetry/api';
 import type { Batch, EachBatchHandler, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import {
   consumedMessageAttributes,
@@ -51,8 +51,9 @@ function startBatchSpan(
     const attributes = operationAttributes(settings, 'process', topic);
     settings.names.consumerGroup(attributes, groupId);
     settings.names.partition(attributes, partition);
+    const name = messagingSpanName('process', topic);
     const fanIn = startFanInSpan(settings.tracer, {
-      name: messagingSpanName('process', topic),
+      name,
       kind: SpanKind.CONSUMER,
       attributes,
       links: collectLinks(batch.messages, reader),
@@ -60,48 +61,15 @@ function startBatchSpan(
     });
     warnOnceIfNoopSpan(fanIn.span);
     callHook('batchHook', settings.config.batchHook, fanIn.span, { batch });
-    return settings.config.perMessageSpans
-      ? withMessageSpans(settings, groupId, batch, fanIn)
-      : fanIn;
+    if (!settings.config.perMessageSpans) return fanIn;
+    return withMessageSpans(settings.tracer, fanIn, name, batch.messages, {
+      headers: (message) => message.headers,
+      attributes: (message) => messageSpanAttributes(settings, topic, partition, groupId, message),
+      onStart: (span, message) =>
+        callHook('consumerHook', settings.config.consumerHook, span, { topic, partition, message }),
+    });
   } catch (error) {
     diag.error('fanin: could not start the eachBatch span; the batch runs untraced', error);
     return undefined;
   }
-}
-
-/** Adds one child span per message, linked to its producer and ended with the batch. */
-function withMessageSpans(
-  settings: KafkaTracingSettings,
-  groupId: string | undefined,
-  batch: Batch,
-  fanIn: FanInSpan,
-): FanInSpan {
-  const extractor = new ContextExtractor();
-  const name = messagingSpanName('process', batch.topic);
-  const spans: Span[] = batch.messages.map((message) => {
-    const producer = extractor.extract(message.headers).spanContext;
-    const links: Link[] = producer ? [{ context: producer }] : [];
-    const span = settings.tracer.startSpan(
-      name,
-      {
-        kind: SpanKind.CONSUMER,
-        attributes: messageSpanAttributes(settings, batch.topic, batch.partition, groupId, message),
-        links,
-      },
-      fanIn.context,
-    );
-    callHook('consumerHook', settings.config.consumerHook, span, {
-      topic: batch.topic,
-      partition: batch.partition,
-      message,
-    });
-    return span;
-  });
-  return {
-    ...fanIn,
-    end(endTime) {
-      for (const span of spans) span.end(endTime);
-      fanIn.end(endTime);
-    },
-  };
 }

@@ -1,3 +1,4 @@
+import { resolveTracingSettings, TracingSettingsCache } from '@fanin/core';
 import {
   InstrumentationBase,
   InstrumentationNodeModuleDefinition,
@@ -6,7 +7,7 @@ import {
 import type { Consumer, ConsumerConfig, Kafka, Producer } from 'kafkajs';
 import { traceConsumerRun } from './consumer';
 import { traceProducerSends } from './producer';
-import { type KafkaTracingSettings, resolveSettings } from './settings';
+import type { KafkaTracingSettings } from './settings';
 import { traceTransactions } from './transaction';
 import type { KafkaJsInstrumentationConfig } from './types';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
@@ -22,8 +23,8 @@ const SUPPORTED_VERSIONS = ['>=2.0.0 <3'];
  * producer.ts, batch.ts and message.ts.
  */
 export class KafkaJsInstrumentation extends InstrumentationBase<KafkaJsInstrumentationConfig> {
-  private settings: KafkaTracingSettings | undefined;
-  private settingsFor: KafkaJsInstrumentationConfig | undefined;
+  // Created lazily: the base constructor enables (and so patches) before fields are set.
+  private settingsCache?: TracingSettingsCache<KafkaJsInstrumentationConfig, KafkaTracingSettings>;
 
   constructor(config: KafkaJsInstrumentationConfig = {}) {
     super(PACKAGE_NAME, PACKAGE_VERSION, config);
@@ -46,12 +47,8 @@ export class KafkaJsInstrumentation extends InstrumentationBase<KafkaJsInstrumen
   /** The current settings, or undefined while disabled (wrapped objects then pass through). */
   private readonly currentSettings = (): KafkaTracingSettings | undefined => {
     if (!this.isEnabled()) return undefined;
-    const config = this.getConfig();
-    if (this.settings === undefined || this.settingsFor !== config) {
-      this.settings = resolveSettings(this.tracer, config);
-      this.settingsFor = config;
-    }
-    return this.settings;
+    this.settingsCache ??= new TracingSettingsCache(resolveTracingSettings);
+    return this.settingsCache.get(this.tracer, this.getConfig());
   };
 
   private patch(prototype: Kafka): void {

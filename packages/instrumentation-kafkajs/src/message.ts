@@ -1,11 +1,12 @@
 import {
-  ContextExtractor,
   callHook,
+  type MessageSpan,
   messagingSpanName,
   runInSpan,
+  startMessageSpan,
   warnOnceIfNoopSpan,
 } from '@fanin/core';
-import { type Context, context, diag, type Span, SpanKind, trace } from '@opentelemetry/api';
+import { diag } from '@opentelemetry/api';
 import type { EachMessageHandler, EachMessagePayload } from 'kafkajs';
 import { messageSpanAttributes } from './attributes';
 import type { KafkaTracingSettings } from './settings';
@@ -22,41 +23,37 @@ export function traceEachMessage(
 ): EachMessageHandler {
   return function tracedEachMessage(this: unknown, payload: EachMessagePayload) {
     const settings = getSettings();
-    const started = settings && startMessageSpan(settings, groupId, payload);
+    const started = settings && startKafkaMessageSpan(settings, groupId, payload);
     if (started === undefined) return handler.call(this, payload);
-    const [span, spanContext] = started;
+    const { span } = started;
     return runInSpan(
       span,
-      spanContext,
+      started.context,
       () => handler.call(this, payload),
       () => span.end(),
     );
   };
 }
 
-function startMessageSpan(
+function startKafkaMessageSpan(
   settings: KafkaTracingSettings,
   groupId: string | undefined,
   { topic, partition, message }: EachMessagePayload,
-): [Span, Context] | undefined {
+): MessageSpan | undefined {
   try {
-    const producer = new ContextExtractor().extract(message.headers);
-    const parent =
-      producer.status === 'valid' && settings.config.messageContext !== 'link-only'
-        ? producer.context
-        : context.active();
-    const span = settings.tracer.startSpan(
-      messagingSpanName('process', topic),
-      {
-        kind: SpanKind.CONSUMER,
-        attributes: messageSpanAttributes(settings, topic, partition, groupId, message),
-        links: producer.spanContext ? [{ context: producer.spanContext }] : [],
-      },
-      parent,
-    );
-    warnOnceIfNoopSpan(span);
-    callHook('consumerHook', settings.config.consumerHook, span, { topic, partition, message });
-    return [span, trace.setSpan(parent, span)];
+    const started = startMessageSpan(settings.tracer, {
+      name: messagingSpanName('process', topic),
+      attributes: messageSpanAttributes(settings, topic, partition, groupId, message),
+      headers: message.headers,
+      mode: settings.config.messageContext ?? 'parent+link',
+    });
+    warnOnceIfNoopSpan(started.span);
+    callHook('consumerHook', settings.config.consumerHook, started.span, {
+      topic,
+      partition,
+      message,
+    });
+    return started;
   } catch (error) {
     diag.error('fanin: could not start the eachMessage span; the message runs untraced', error);
     return undefined;

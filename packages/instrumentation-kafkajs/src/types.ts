@@ -1,4 +1,4 @@
-import type { OverflowPolicy, SemconvStability } from '@fanin/core';
+import type { MessageContextMode, TracingConfig } from '@fanin/core';
 import type { Span } from '@opentelemetry/api';
 import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
 import type { Batch, KafkaMessage, Message } from 'kafkajs';
@@ -21,11 +21,8 @@ export interface BatchHookInfo {
   batch: Batch;
 }
 
-export interface KafkaJsInstrumentationConfig extends InstrumentationConfig {
-  /** Most links on any one span. Default 128 (the SDK's default `linkCountLimit`). */
-  maxLinksPerSpan?: number;
-  /** Links past `maxLinksPerSpan`: `spill` onto child spans (default) or `drop` (counted). */
-  overflow?: OverflowPolicy;
+/** Also `maxLinksPerSpan`, `overflow` and `semconvStability`, from core's `TracingConfig`. */
+export interface KafkaJsInstrumentationConfig extends InstrumentationConfig, TracingConfig {
   /** Also start a child span per message of an `eachBatch` call. Default false. */
   perMessageSpans?: boolean;
   /**
@@ -33,13 +30,11 @@ export interface KafkaJsInstrumentationConfig extends InstrumentationConfig {
    * makes the producer its parent and links it; `link-only` keeps the ambient
    * parent (normally none) and links the producer.
    */
-  messageContext?: 'parent+link' | 'link-only';
+  messageContext?: MessageContextMode;
   /** Record `messaging.kafka.message.key` (as UTF-8, on links and message spans). Default false. */
   captureMessageKey?: boolean;
   /** Replace a trace context a message already carries when sending it. Default false. */
   overwriteExistingContext?: boolean;
-  /** Old, new or both attribute names; default from OTEL_SEMCONV_STABILITY_OPT_IN, else `new`. */
-  semconvStability?: SemconvStability;
   /** Called with each producer span (one per message's creation context). Must not throw. */
   producerHook?: (span: Span, info: ProducerHookInfo) => void;
   /** Called with each `eachMessage` span and each per-message child span. */
