@@ -49,22 +49,10 @@ export function producerKeyOf(traceparent: string | undefined): string | undefin
   return traceId && spanId ? `${traceId}/${spanId}` : undefined;
 }
 
-/** Resolves once `condition` holds, polling; rejects with `what` after `timeoutMs`. */
-export async function waitFor(
-  condition: () => boolean,
-  what: string,
-  timeoutMs = 60_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 export async function connectedProducer(kafka: Kafka): Promise<Producer> {
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
   return producer;
 }
+
+export { waitFor } from './wait-for';

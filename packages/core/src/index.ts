@@ -10,3 +10,4 @@ export * from './run-in-span';
 export * from './semconv';
 export * from './settings';
 export * from './tracer-check';
+export * from './transaction';

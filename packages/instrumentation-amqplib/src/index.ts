@@ -9,6 +9,7 @@ export {
 } from './consume-batch';
 export { AmqplibInstrumentation } from './instrumentation';
 export { DEFAULT_CONSUME_TIMEOUT_MS } from './settings';
+export { type TransactionalChannel, txCommit, txRollback, txSelect } from './transaction';
 export type {
   AmqplibInstrumentationConfig,
   AmqpMessage,

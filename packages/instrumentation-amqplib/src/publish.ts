@@ -9,6 +9,7 @@ import {
 import { type Context, context, diag, type Span, SpanKind, trace } from '@opentelemetry/api';
 import { publishAttributes, publishDestination } from './attributes';
 import type { AmqpTracingSettings } from './settings';
+import { recordTransactionalPublish } from './transaction';
 import type { AmqpPublishOptions } from './types';
 
 type ConfirmCallback = (this: unknown, error: unknown, ok?: unknown) => void;
@@ -144,6 +145,13 @@ function startPublish(
     warnOnceIfNoopSpan(span);
     const spanContext = trace.setSpan(parent, span);
     const traced = optionsWithContext(options, spanContext, settings);
+    recordTransactionalPublish(
+      channel,
+      publishDestination(exchange, routingKey),
+      span.spanContext(),
+      traced?.headers,
+      traced !== options,
+    );
     callHook('publishHook', settings.config.publishHook, span, {
       exchange,
       routingKey,

@@ -1,14 +1,11 @@
-import { LinkSet, messagingSpanName, runInSpan, startFanInSpan } from '@fanin/core';
-import { diag, SpanKind } from '@opentelemetry/api';
+import { runInSpan, type TransactionOutcome, TransactionRecorder } from '@fanin/core';
+import { diag } from '@opentelemetry/api';
 import type { Producer, Transaction } from 'kafkajs';
 import { operationAttributes } from './attributes';
 import { batchMessages, recordMessages, type SentMessage, traceSend } from './producer';
 import type { KafkaTracingSettings } from './settings';
 
-export const ATTR_FANIN_TRANSACTION_OUTCOME = 'fanin.transaction.outcome';
 export const ATTR_FANIN_TRANSACTION_OFFSET_PARTITIONS = 'fanin.transaction.offset_partitions';
-
-type Outcome = 'committed' | 'aborted';
 
 /**
  * Wraps `producer.transaction()`: its sends are traced like any other, and
@@ -22,23 +19,25 @@ export function traceTransactions(
 ): Producer['transaction'] {
   return async function tracedTransaction(this: unknown): Promise<Transaction> {
     const txn = await transaction.call(this);
-    const startTime = Date.now();
-    const sent: SentMessage[] = [];
+    const recorder = new TransactionRecorder();
     let offsetPartitions = 0;
-    const record = (messages: readonly SentMessage[]) => sent.push(...messages);
+    const record = (messages: readonly SentMessage[]) => {
+      for (const { topic, creationContext } of messages) recorder.record(topic, creationContext);
+    };
     txn.send = traceSend(getSettings, recordMessages, txn.send, record);
     txn.sendBatch = traceSend(getSettings, batchMessages, txn.sendBatch, record);
     const sendOffsets = txn.sendOffsets;
     txn.sendOffsets = function tracedSendOffsets(this: unknown, offsets) {
-      for (const { partitions } of offsets?.topics ?? [])
+      for (const { partitions } of offsets?.topics ?? []) {
         offsetPartitions += partitions?.length ?? 0;
+      }
       return sendOffsets.call(this, offsets);
     };
-    const end = (outcome: Outcome, original: () => Promise<void>) =>
+    const end = (outcome: TransactionOutcome, original: () => Promise<void>) =>
       function endTransaction(this: unknown): Promise<void> {
         const settings = getSettings();
         const fanIn =
-          settings && startTransactionSpan(settings, sent, offsetPartitions, outcome, startTime);
+          settings && startTransactionSpan(settings, recorder, outcome, offsetPartitions);
         if (fanIn === undefined) return original.call(this);
         return runInSpan(fanIn.span, fanIn.context, () => original.call(this), fanIn.end);
       };
@@ -50,27 +49,14 @@ export function traceTransactions(
 
 function startTransactionSpan(
   settings: KafkaTracingSettings,
-  sent: readonly SentMessage[],
+  recorder: TransactionRecorder,
+  outcome: TransactionOutcome,
   offsetPartitions: number,
-  outcome: Outcome,
-  startTime: number,
 ) {
   try {
-    const links = new LinkSet();
-    for (const message of sent) links.addContext(message.creationContext);
-    const topics = new Set(sent.map(({ topic }) => topic));
-    const destination = topics.size === 1 ? sent[0]?.topic : undefined;
-    const attributes = operationAttributes(settings, 'send', destination);
-    attributes[ATTR_FANIN_TRANSACTION_OUTCOME] = outcome;
+    const attributes = operationAttributes(settings, 'send', undefined);
     attributes[ATTR_FANIN_TRANSACTION_OFFSET_PARTITIONS] = offsetPartitions;
-    return startFanInSpan(settings.tracer, {
-      name: messagingSpanName('transaction', destination),
-      kind: SpanKind.PRODUCER,
-      attributes,
-      links,
-      limits: settings.limits,
-      startTime,
-    });
+    return recorder.startSpan(settings.tracer, outcome, attributes, settings.limits);
   } catch (error) {
     diag.error('fanin: could not record the transaction span', error);
     return undefined;
