@@ -52,7 +52,7 @@ interface KeyState {
 export const DEFAULT_MAX_CONTEXTS_PER_KEY = 10_000;
 export const DEFAULT_MAX_KEYS = 100_000;
 
-const sameAttributes = (attributes: Attributes): Attributes => attributes;
+const copyAttributes = (attributes: Attributes): Attributes => ({ ...attributes });
 
 /**
  * Fan-in across batches: collects, per key (a customer, a customer and
@@ -85,7 +85,7 @@ export class FanInAccumulator<K> {
   /** Records a message feeding `key`, its producer context read from its headers (untrusted). */
   add(key: K, headers: unknown, linkAttributes?: Attributes): void {
     const state = this.stateOf(key);
-    state.links.addMessage(this.extractor.extract(headers), sameAttributes, linkAttributes ?? {});
+    state.links.addMessage(this.extractor.extract(headers), copyAttributes, linkAttributes ?? {});
   }
 
   /** Records a message feeding `key` whose context is already known (undefined: none). */

@@ -69,11 +69,12 @@ export class LinkSet {
   }
 }
 
-const copyAttributes = (attributes: Attributes): Attributes => attributes;
+const copyAttributes = (attributes: Attributes): Attributes => ({ ...attributes });
 
+/** `describe` returns a fresh object, which the link then owns (it adds its message count). */
 function safeDescribe<T>(describe: (item: T) => Attributes, item: T): Attributes {
   try {
-    return { ...describe(item) };
+    return describe(item) ?? {};
   } catch {
     return {};
   }
@@ -83,7 +84,10 @@ function safeDescribe<T>(describe: (item: T) => Attributes, item: T): Attributes
 export interface MessageReader<T> {
   /** The message's headers (Kafka headers, AMQP header table), untrusted. */
   headers(message: T): unknown;
-  /** The attributes of the link to this message's producer (offset, partition, id, ...). */
+  /**
+   * The attributes of the link to this message's producer (offset, partition,
+   * id, ...): a new object each call, which the link takes over.
+   */
   linkAttributes(message: T): Attributes;
 }
 
