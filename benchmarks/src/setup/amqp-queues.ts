@@ -4,14 +4,15 @@ import { messageBody } from './message-body';
 
 const QUEUE_OPTIONS = { durable: false, autoDelete: false };
 const FILL_TIMEOUT_MS = 120_000;
+const SETTLE_MS = 2_000;
 
 /**
  * Declares `queues`, binds them to a fanout exchange of their own and
  * publishes `count` messages (each with its own `traceparent` header) once,
  * so every queue holds the same `count` messages. Publishes minding
  * back-pressure (without publisher confirms, which cost about a third more
- * time here) and resolves once every queue holds them all. Returns the
- * RabbitMQ version.
+ * time here) and resolves once every queue holds them all, and two seconds
+ * more. Returns the RabbitMQ version.
  */
 export async function fillQueues(url: string, queues: string[], count: number): Promise<string> {
   const connection = await connect(url);
@@ -33,6 +34,9 @@ export async function fillQueues(url: string, queues: string[], count: number): 
     }
     for (const queue of queues) await waitUntilHolding(channel, queue, count);
     await channel.deleteExchange(exchange);
+    // RabbitMQ keeps working for a moment after taking the last message in;
+    // the first consumer should not pay for that.
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
     const version = connection.connection.serverProperties.version;
     return typeof version === 'string' ? version : 'unknown';
   } finally {

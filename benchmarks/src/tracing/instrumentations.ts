@@ -8,16 +8,14 @@ import type { Library, Mode } from '../model';
 import { lendLogsApi } from './logs-api-bridge';
 
 /**
- * The one instrumentation of `mode` for `library`, each with its default
- * config, or none. The official and fanin instrumentations patch the same
- * functions, so a process never enables more than one.
+ * The instrumentations under comparison, each with its default config. The
+ * official and fanin instrumentations patch the same functions, so a
+ * process never enables more than one.
  */
-function instrumentationFor(library: Library, mode: Mode): Instrumentation | undefined {
-  if (mode === 'none') return undefined;
-  if (library === 'kafkajs')
-    return mode === 'official' ? new OfficialKafkaJs() : new FaninKafkaJs();
-  return mode === 'official' ? new OfficialAmqplib() : new FaninAmqplib();
-}
+const INSTRUMENTATIONS: Record<Library, Record<'official' | 'fanin', () => Instrumentation>> = {
+  kafkajs: { official: () => new OfficialKafkaJs(), fanin: () => new FaninKafkaJs() },
+  amqplib: { official: () => new OfficialAmqplib(), fanin: () => new FaninAmqplib() },
+};
 
 /**
  * Registers the instrumentation as an application does at start-up. Call it
@@ -26,7 +24,7 @@ function instrumentationFor(library: Library, mode: Mode): Instrumentation | und
  */
 export function instrument(library: Library, mode: Mode, tracerProvider: TracerProvider): void {
   lendLogsApi();
-  const instrumentation = instrumentationFor(library, mode);
-  if (instrumentation)
-    registerInstrumentations({ instrumentations: [instrumentation], tracerProvider });
+  if (mode === 'none') return;
+  const instrumentation = INSTRUMENTATIONS[library][mode]();
+  registerInstrumentations({ instrumentations: [instrumentation], tracerProvider });
 }

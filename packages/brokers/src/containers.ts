@@ -4,6 +4,7 @@ import { DEFAULT_IMAGES, ENV } from './defaults';
 import { newClusterId } from './kafka-local/config';
 import { waitForKafka } from './kafka-probe';
 import { imageEnvName, SINGLE_NODE_SETTINGS } from './kafka-settings';
+import { LogTail } from './log-tail';
 import { findFreePort } from './net';
 import { isProcessAlive } from './processes';
 import { waitForRabbitmq } from './rabbitmq-probe';
@@ -117,16 +118,30 @@ export async function startRabbitmqContainer(
   return { origin: 'container', url, containerId: container.getId(), image };
 }
 
-/** Starts the container; a failure says which image, and what to do where none can be pulled. */
-async function startOrExplain<T>(image: string, container: { start(): Promise<T> }): Promise<T> {
+interface Startable<T> {
+  withLogConsumer(consumer: (stream: NodeJS.ReadableStream) => unknown): Startable<T>;
+  start(): Promise<T>;
+}
+
+/**
+ * Starts the container; a failure says which image, shows the end of its log, and says what
+ * to do where images cannot be pulled.
+ */
+async function startOrExplain<T>(image: string, container: Startable<T>): Promise<T> {
+  const tail = new LogTail();
   try {
-    return await container.start();
+    return await container
+      .withLogConsumer((stream) => stream.on('data', (chunk: Buffer) => tail.push(chunk)))
+      .start();
   } catch (error) {
     const reason = (error as Error).message;
     const pull = /pull|manifest|not found|no such image|registry/i.test(reason)
       ? ` Where images cannot be pulled, build stand-ins with \`npm run images:build\` and export the ${ENV.kafkaImage} / ${ENV.rabbitmqImage} lines it prints.`
       : '';
-    throw new Error(`container ${image}: ${reason}${pull}`);
+    const log = tail.text();
+    throw new Error(
+      `container ${image}: ${reason}${pull}${log ? `\n--- end of its log ---\n${log}` : ''}`,
+    );
   }
 }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-import { writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { findRepoRoot } from '../paths';
 import { buildStandIns } from './build';
 import { STAND_IN_DEBIAN_SUITES, STAND_IN_KAFKA_VERSIONS } from './specs';
@@ -33,6 +33,8 @@ async function main(argv: string[]): Promise<number> {
   });
   const lines = renderStandInEnv(images);
   const envFile = join(root, '.cache', 'images', 'stand-ins.env');
+  // A fresh clone whose images were all reused has no .cache/images yet.
+  mkdirSync(dirname(envFile), { recursive: true });
   writeFileSync(envFile, `${lines.join('\n')}\n`);
   log(
     `ready in ${Math.round((Date.now() - started) / 1000)} s; wrote ${relative(process.cwd(), envFile)} (\`source\` it)`,

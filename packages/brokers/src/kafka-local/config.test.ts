@@ -45,6 +45,14 @@ describe('renderServerProperties', () => {
 });
 
 describe('kafka launch helpers', () => {
+  it('never makes a cluster id that starts with a dash', () => {
+    // 0xf8 encodes as "-" in base64url: the first draw starts with it, the second does not.
+    const draws = [Buffer.alloc(16, 0xf8), Buffer.alloc(16, 0x01)];
+    const id = newClusterId(() => draws.shift() as Buffer);
+    assert.equal(id, Buffer.alloc(16, 0x01).toString('base64url'));
+    assert.ok(Buffer.alloc(16, 0xf8).toString('base64url').startsWith('-'));
+  });
+
   it('makes 22-character base64url cluster ids', () => {
     const id = newClusterId();
     assert.match(id, /^[A-Za-z0-9_-]{22}$/);

@@ -1,9 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { SINGLE_NODE_SETTINGS } from '../kafka-settings';
 
-/** A KRaft cluster id: 16 random bytes, base64url without padding. */
-export function newClusterId(): string {
-  return randomBytes(16).toString('base64url');
+/**
+ * A KRaft cluster id: 16 random bytes, base64url without padding. Never one starting with
+ * `-`: the storage tool would read `--cluster-id -abc...` as an option and fail (Kafka's own
+ * generator skips those too); one start in 64 used to fail that way.
+ */
+export function newClusterId(random: (size: number) => Buffer = randomBytes): string {
+  for (;;) {
+    const id = random(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 export interface ServerConfig {
