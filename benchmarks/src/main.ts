@@ -78,7 +78,7 @@ async function main(): Promise<number> {
     problems,
   };
   const profiles = profileDir
-    ? `\n**CPU profiles** (${profileDir})\n\n${profileReport(profileDir, REPOSITORY)}\n`
+    ? `\n**CPU profiles** (${profileDir})\n\n${profileReport(profileDir, context.profiles, REPOSITORY)}\n`
     : '';
   const markdown = markdownReport(record) + profiles;
   process.stdout.write(`\n${markdown}`);

@@ -68,6 +68,9 @@ export interface Sample {
   linksExported: number;
   /** Highest heap used during the window, above the heap used (after a GC) at its start. */
   heapPeakBytes: number;
+  /** When the window opened and closed, in µs of the monotonic clock CPU profiles use. */
+  startUs: number;
+  endUs: number;
 }
 
 export type WorkerReport = { ok: true; samples: Sample[] } | { ok: false; error: string };

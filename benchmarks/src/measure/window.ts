@@ -36,7 +36,8 @@ function startWindow(tracing: Tracing): Window {
   return {
     async close() {
       await tracing.flush();
-      const wallNs = Number(process.hrtime.bigint() - wallAtStart);
+      const wallAtEnd = process.hrtime.bigint();
+      const wallNs = Number(wallAtEnd - wallAtStart);
       const cpu = process.cpuUsage(cpuAtStart);
       const heapPeak = peak.stop();
       const counts = difference(tracing.counts(), countsAtStart);
@@ -48,6 +49,8 @@ function startWindow(tracing: Tracing): Window {
         spansExported: counts.exported,
         linksExported: counts.links,
         heapPeakBytes: Math.max(0, heapPeak - heapAtStart),
+        startUs: Number(wallAtStart / 1000n),
+        endUs: Number(wallAtEnd / 1000n),
       };
     },
   };

@@ -1,6 +1,7 @@
 import { type RowKey, rowName } from '../cases';
 import type { Job, Mode, Sample } from '../model';
 import type { Options } from '../options';
+import type { WorkerProfile } from '../profile/profile-report';
 import type { RunSettings } from '../settings';
 import type { Collector } from './collector';
 import { runWorker } from './run-worker';
@@ -8,6 +9,8 @@ import { runWorker } from './run-worker';
 /** What every group of cases needs to plan, run and record its jobs. */
 export class RunContext {
   private jobsRun = 0;
+  /** The CPU profiles written so far, with the windows their workers measured. */
+  readonly profiles: WorkerProfile[] = [];
 
   constructor(
     readonly settings: RunSettings,
@@ -43,16 +46,15 @@ export class RunContext {
   async run(key: RowKey, job: Job, repetition: number, timeoutMs: number): Promise<void> {
     const label = `${rowName(key)} ${job.mode} #${repetition + 1}`;
     const started = Date.now();
+    const profileName = `${rowName(key).replace('/', '-')}-${job.mode}-${repetition + 1}`;
     const report = await runWorker(job, {
       timeoutMs,
-      profile: this.profileDir
-        ? {
-            dir: this.profileDir,
-            name: `${rowName(key).replace('/', '-')}-${job.mode}-${repetition + 1}`,
-          }
-        : undefined,
+      profile: this.profileDir ? { dir: this.profileDir, name: profileName } : undefined,
     });
     this.jobsRun++;
+    if (this.profileDir && report.ok) {
+      this.profiles.push({ file: `${profileName}.cpuprofile`, windows: report.samples });
+    }
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     this.log(
       report.ok
