@@ -69,6 +69,31 @@ describe('collectLinks', () => {
     assert.deepEqual(links.links()[0]?.attributes, { [ATTR_FANIN_LINK_MESSAGE_COUNT]: 1 });
   });
 
+  it('keeps apart two producers of different traces that share a span id', () => {
+    const sameSpan = (traceHex: string, offset: number): TestMessage => ({
+      offset,
+      headers: { traceparent: `00-${traceHex.repeat(32)}-${'b'.repeat(16)}-01` },
+    });
+    const links = collectLinks(
+      [sameSpan('1', 1), sameSpan('2', 2), sameSpan('1', 3), sameSpan('2', 4)],
+      reader,
+    );
+    assert.equal(links.contextCount, 2);
+    assert.deepEqual(
+      links
+        .links()
+        .map((link) => [
+          link.context.traceId[0],
+          link.attributes?.offset,
+          link.attributes?.[ATTR_FANIN_LINK_MESSAGE_COUNT],
+        ]),
+      [
+        ['1', 1, 2],
+        ['2', 2, 2],
+      ],
+    );
+  });
+
   it('handles 10,000 distinct producers', () => {
     const messages = Array.from({ length: 10_000 }, (_, i) => fromProducer(i, i));
     const links = collectLinks(messages, reader);

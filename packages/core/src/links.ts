@@ -1,5 +1,5 @@
 import type { Attributes, Link, SpanContext } from '@opentelemetry/api';
-import { ContextExtractor, type MessageContext } from './extract';
+import { ContextExtractor, type ContextStatus, type MessageContext } from './extract';
 import { ATTR_FANIN_LINK_MESSAGE_COUNT } from './semconv';
 
 /**
@@ -9,7 +9,11 @@ import { ATTR_FANIN_LINK_MESSAGE_COUNT } from './semconv';
  * only raise the link's `fanin.link.message_count`.
  */
 export class LinkSet {
-  private readonly linksByContext = new Map<string, Link>();
+  /** Links by producer span id; span ids are random 64-bit, so traces rarely share one. */
+  private readonly bySpanId = new Map<string, Link>();
+  /** Links whose span id an earlier link of another trace already holds, by trace and span id. */
+  private readonly sharedSpanIds = new Map<string, Link>();
+  private readonly ordered: Link[] = [];
   /** Messages added, with or without a context. */
   messageCount = 0;
   /** Messages whose headers carried no trace context. */
@@ -24,14 +28,19 @@ export class LinkSet {
 
   /** Counts one message and links its producer context, if it has a valid one. */
   addMessage<T>(message: MessageContext, describe: (item: T) => Attributes, item: T): void {
+    this.addExtracted(message.spanContext ?? message.status, describe, item);
+  }
+
+  /** `addMessage` for `ContextExtractor.spanContextOf`'s answer. */
+  addExtracted<T>(
+    extracted: SpanContext | ContextStatus,
+    describe: (item: T) => Attributes,
+    item: T,
+  ): void {
     this.messageCount++;
-    if (message.status === 'valid' && message.spanContext !== undefined) {
-      this.link(message.spanContext, describe, item);
-    } else if (message.status === 'invalid') {
-      this.invalidContext++;
-    } else {
-      this.withoutContext++;
-    }
+    if (typeof extracted === 'object') this.link(extracted, describe, item);
+    else if (extracted === 'invalid') this.invalidContext++;
+    else this.withoutContext++;
   }
 
   /** Counts one message whose producer context is already known (undefined: it has none). */
@@ -42,30 +51,41 @@ export class LinkSet {
   }
 
   private link<T>(spanContext: SpanContext, describe: (item: T) => Attributes, item: T): void {
-    const key = spanContext.traceId + spanContext.spanId;
-    const existing = this.linksByContext.get(key);
+    const existing = this.find(spanContext);
     if (existing?.attributes !== undefined) {
       const count = existing.attributes[ATTR_FANIN_LINK_MESSAGE_COUNT] as number;
       existing.attributes[ATTR_FANIN_LINK_MESSAGE_COUNT] = count + 1;
       return;
     }
-    if (this.linksByContext.size >= this.maxContexts) {
+    if (this.ordered.length >= this.maxContexts) {
       this.messagesNotLinked++;
       return;
     }
     const attributes = safeDescribe(describe, item);
     attributes[ATTR_FANIN_LINK_MESSAGE_COUNT] = 1;
-    this.linksByContext.set(key, { context: spanContext, attributes });
+    const link: Link = { context: spanContext, attributes };
+    if (this.bySpanId.has(spanContext.spanId)) {
+      this.sharedSpanIds.set(spanContext.traceId + spanContext.spanId, link);
+    } else {
+      this.bySpanId.set(spanContext.spanId, link);
+    }
+    this.ordered.push(link);
+  }
+
+  private find({ traceId, spanId }: SpanContext): Link | undefined {
+    const link = this.bySpanId.get(spanId);
+    if (link === undefined || link.context.traceId === traceId) return link;
+    return this.sharedSpanIds.get(traceId + spanId);
   }
 
   /** Distinct producer contexts seen. */
   get contextCount(): number {
-    return this.linksByContext.size;
+    return this.ordered.length;
   }
 
   /** The links, in the order their first message was added. */
   links(): Link[] {
-    return Array.from(this.linksByContext.values());
+    return this.ordered.slice();
   }
 }
 
@@ -106,7 +126,7 @@ export function collectLinks<T>(messages: Iterable<T>, reader: MessageReader<T>)
     } catch {
       headers = undefined;
     }
-    links.addMessage(extractor.extract(headers), describe, message);
+    links.addExtracted(extractor.spanContextOf(headers), describe, message);
   }
   return links;
 }
