@@ -107,12 +107,6 @@ export function deliveryOf(message: ConsumeMessage): Delivery {
   };
 }
 
-/** `traceId/spanId` from a W3C traceparent. */
-export function producerKeyOf(traceparent: string | undefined): string | undefined {
-  const [, traceId, spanId] = traceparent?.split('-') ?? [];
-  return traceId && spanId ? `${traceId}/${spanId}` : undefined;
-}
-
 /** Messages ready in `queue` (not delivered, or delivered and requeued), per the broker. */
 export async function readyCount(connection: ChannelModel, queue: string): Promise<number> {
   const channel: Channel = await connection.createChannel();
@@ -129,4 +123,5 @@ export async function deleteQueue(connection: ChannelModel, queue: string): Prom
   await channel.close();
 }
 
+export { producerKeyOf } from '@fanin/test-utils';
 export { waitFor } from './wait-for';

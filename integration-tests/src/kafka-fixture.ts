@@ -43,16 +43,11 @@ export function consumedMessage(partition: number, message: KafkaMessage): Consu
   };
 }
 
-/** `traceId/spanId` from a W3C traceparent. */
-export function producerKeyOf(traceparent: string | undefined): string | undefined {
-  const [, traceId, spanId] = traceparent?.split('-') ?? [];
-  return traceId && spanId ? `${traceId}/${spanId}` : undefined;
-}
-
 export async function connectedProducer(kafka: Kafka): Promise<Producer> {
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
   return producer;
 }
 
+export { producerKeyOf } from '@fanin/test-utils';
 export { waitFor } from './wait-for';

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { producerKeyOf } from '@fanin/test-utils';
 import { SpanKind, trace } from '@opentelemetry/api';
 import type { Producer } from 'kafkajs';
 import { encode, type Order, type Topics, UPSTREAM_SERVICES, type UpstreamService } from './orders';
@@ -69,8 +70,8 @@ function handleRequest(
       } finally {
         request.end();
       }
-      const [, traceId, spanId] = String(message.headers.traceparent ?? '').split('-');
-      return { orderId: order.orderId, service, producerKey: `${traceId}/${spanId}` };
+      const producerKey = producerKeyOf(message.headers.traceparent) ?? '';
+      return { orderId: order.orderId, service, producerKey };
     },
   );
 }

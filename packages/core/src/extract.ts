@@ -102,8 +102,3 @@ function isUsable({ traceId, spanId }: SpanContext): boolean {
     spanId !== INVALID_SPANID
   );
 }
-
-/** The context of one message; prefer a `ContextExtractor` per batch. */
-export function extractMessageContext(headers: unknown): MessageContext {
-  return new ContextExtractor().extract(headers);
-}

@@ -5,6 +5,12 @@ export function contextKey(ctx: { traceId: string; spanId: string }): string {
   return `${ctx.traceId}/${ctx.spanId}`;
 }
 
+/** `traceId/spanId` of the context in a W3C `traceparent` header, as `contextKey` writes it. */
+export function producerKeyOf(traceparent: string | undefined): string | undefined {
+  const [, traceId, spanId] = traceparent?.split('-') ?? [];
+  return traceId && spanId ? `${traceId}/${spanId}` : undefined;
+}
+
 /** The parent span id of a finished span, across SDK versions. */
 export function parentSpanId(span: ReadableSpan): string | undefined {
   return span.parentSpanContext?.spanId;
