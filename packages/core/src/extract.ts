@@ -8,7 +8,7 @@ import {
   type TextMapGetter,
   trace,
 } from '@opentelemetry/api';
-import { headerGetter } from './headers';
+import { hasHeader, headerGetter } from './headers';
 
 /** What a message's headers said about the context that produced it. */
 export type ContextStatus = 'valid' | 'missing' | 'invalid';
@@ -83,7 +83,7 @@ export class ContextExtractor {
     }
     // Presence, not readability: an oversized or binary-garbage header is a malformed context.
     for (const field of this.fields) {
-      if (Object.hasOwn(headers, field)) return true;
+      if (hasHeader(headers, field)) return true;
     }
     return false;
   }

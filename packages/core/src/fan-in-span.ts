@@ -11,6 +11,7 @@ import {
 } from '@opentelemetry/api';
 import type { LinkLimits } from './limits';
 import type { LinkSet } from './links';
+import { endAll, type OpenSpan, openSpan } from './open-span';
 import {
   ATTR_FANIN_CONTEXT_COUNT,
   ATTR_FANIN_LINKS_DROPPED,
@@ -32,25 +33,22 @@ export interface FanInSpanOptions {
   attributes: Attributes;
   links: LinkSet;
   limits: LinkLimits;
-  /** Parent context; the active context by default (normally none, so a new trace starts). */
+  /** Parent context; the active context by default. */
   parentContext?: Context;
   startTime?: TimeInput;
 }
 
 /** A started fan-in span, with the spill spans that carry its overflow links. */
-export interface FanInSpan {
-  span: Span;
-  /** The parent context with `span` set: run the handler in it. */
-  context: Context;
+export interface FanInSpan extends OpenSpan {
   spillSpans: Span[];
-  /** Ends the spill spans and the span. */
-  end(endTime?: TimeInput): void;
 }
 
 /**
  * Starts ONE span linked to every producer context of `links`. Links past
  * `limits.maxLinksPerSpan` spill onto child spans (each within the cap) or
  * are dropped, per `limits.overflow`; the span records the totals either way.
+ * If starting a spill span fails, what was started is ended before the error
+ * goes on.
  */
 export function startFanInSpan(tracer: Tracer, options: FanInSpanOptions): FanInSpan {
   const { links: linkSet, limits } = options;
@@ -83,17 +81,15 @@ export function startFanInSpan(tracer: Tracer, options: FanInSpanOptions): FanIn
     parentContext,
   );
   const spanContext = trace.setSpan(parentContext, span);
-  const spillSpans = startSpillSpans(tracer, options, spill, spanContext);
-
-  return {
-    span,
-    context: spanContext,
-    spillSpans,
-    end(endTime) {
-      for (const spillSpan of spillSpans) spillSpan.end(endTime);
-      span.end(endTime);
-    },
-  };
+  const spillSpans: Span[] = [];
+  try {
+    startSpillSpans(tracer, options, spill, spanContext, spillSpans);
+  } catch (error) {
+    endAll(spillSpans);
+    endAll([span]);
+    throw error;
+  }
+  return { ...openSpan(span, spanContext, spillSpans), spillSpans };
 }
 
 function startSpillSpans(
@@ -101,19 +97,19 @@ function startSpillSpans(
   options: FanInSpanOptions,
   spill: Link[],
   parent: Context,
-): Span[] {
-  const spans: Span[] = [];
+  into: Span[],
+): void {
   const size = options.limits.maxLinksPerSpan;
   for (let first = 0; first < spill.length; first += size) {
     const chunk = spill.slice(first, first + size);
-    spans.push(
+    into.push(
       tracer.startSpan(
         `${options.name} links`,
         {
           kind: SpanKind.INTERNAL,
           links: chunk,
           attributes: {
-            [ATTR_FANIN_SPILL_INDEX]: spans.length + 1,
+            [ATTR_FANIN_SPILL_INDEX]: into.length + 1,
             [ATTR_FANIN_LINKS_KEPT]: chunk.length,
           },
           ...(options.startTime !== undefined && { startTime: options.startTime }),
@@ -122,5 +118,4 @@ function startSpillSpans(
       ),
     );
   }
-  return spans;
 }

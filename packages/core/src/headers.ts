@@ -1,7 +1,7 @@
 import type { TextMapGetter, TextMapSetter } from '@opentelemetry/api';
 
 /**
- * Message headers as the two client libraries hand them over: kafkajs gives
+ * Message headers as client libraries hand them over: Kafka clients give
  * `string | Buffer | (string | Buffer)[]` values, amqplib gives AMQP field
  * tables (strings, numbers, booleans, Buffers, nested tables, arrays).
  * Headers come from other processes, so every value is treated as untrusted.
@@ -14,7 +14,7 @@ export interface HeaderLimits {
   maxValueLength: number;
   /** Most elements read from an array-valued header. */
   maxArrayLength: number;
-  /** Most header keys offered to a propagator that enumerates keys. */
+  /** Most header keys looked at: offered to a propagator that enumerates keys, or scanned for a key in another case. */
   maxKeys: number;
 }
 
@@ -48,18 +48,53 @@ export function headerValueToString(value: unknown, limits: HeaderLimits): strin
   return undefined;
 }
 
-/** A header's value(s) as text: a string, an array of strings, or undefined. */
+/**
+ * The own key of `headers` that equals `key` but for case, among the first
+ * `limits.maxKeys` keys, or undefined. Propagators ask for lower-case names,
+ * while Kafka and AMQP header keys are case-sensitive and some producers (the
+ * Java B3 propagator: `X-B3-TraceId`) capitalise them.
+ */
+export function findKeyIgnoringCase(
+  headers: Record<string, unknown>,
+  key: string,
+  limits: HeaderLimits,
+): string | undefined {
+  const lowerKey = key.toLowerCase();
+  let scanned = 0;
+  for (const candidate in headers) {
+    if (++scanned > limits.maxKeys) return undefined;
+    if (
+      candidate.length === lowerKey.length &&
+      hasOwn.call(headers, candidate) &&
+      candidate.toLowerCase() === lowerKey
+    ) {
+      return candidate;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A header's value(s) as text: a string, an array of strings, or undefined.
+ * The key is matched exactly, or else without regard to case.
+ */
 export function readHeader(
   headers: unknown,
   key: string,
   limits: HeaderLimits = DEFAULT_HEADER_LIMITS,
 ): string | string[] | undefined {
-  if (!isObjectCarrier(headers) || !hasOwn.call(headers, key)) return undefined;
+  if (!isObjectCarrier(headers)) return undefined;
   let raw: unknown;
   try {
-    raw = headers[key];
+    if (hasOwn.call(headers, key)) {
+      raw = headers[key];
+    } else {
+      const found = findKeyIgnoringCase(headers, key, limits);
+      if (found === undefined) return undefined;
+      raw = headers[found];
+    }
   } catch {
-    return undefined; // a getter that throws
+    return undefined; // a getter or a Proxy trap that throws
   }
   if (!Array.isArray(raw)) return headerValueToString(raw, limits);
   const values: string[] = [];
@@ -71,6 +106,20 @@ export function readHeader(
   return values.length > 0 ? values : undefined;
 }
 
+/** Whether `headers` has `key`, exactly or but for case (presence only: the value may be unreadable). */
+export function hasHeader(
+  headers: unknown,
+  key: string,
+  limits: HeaderLimits = DEFAULT_HEADER_LIMITS,
+): boolean {
+  if (!isObjectCarrier(headers)) return false;
+  try {
+    return hasOwn.call(headers, key) || findKeyIgnoringCase(headers, key, limits) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
 /** The header keys, own properties only, at most `limits.maxKeys` of them. */
 export function headerKeys(
   headers: unknown,
@@ -78,10 +127,14 @@ export function headerKeys(
 ): string[] {
   if (!isObjectCarrier(headers)) return [];
   const keys: string[] = [];
-  for (const key in headers) {
-    if (!hasOwn.call(headers, key)) continue;
-    keys.push(key);
-    if (keys.length >= limits.maxKeys) break;
+  try {
+    for (const key in headers) {
+      if (!hasOwn.call(headers, key)) continue;
+      keys.push(key);
+      if (keys.length >= limits.maxKeys) break;
+    }
+  } catch {
+    // a Proxy whose traps throw: offer what was read
   }
   return keys;
 }
@@ -96,7 +149,10 @@ export function createHeaderGetter(
   };
 }
 
+/** The getter fanin extracts with: exact keys first, then without regard to case; bounded. */
 export const headerGetter: TextMapGetter<unknown> = createHeaderGetter();
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
  * A propagator setter writing string values. Keys a propagator could use to
@@ -104,7 +160,7 @@ export const headerGetter: TextMapGetter<unknown> = createHeaderGetter();
  */
 export const headerSetter: TextMapSetter<Record<string, unknown>> = {
   set(carrier, key, value) {
-    if (key === '__proto__' || key === 'constructor' || key === 'prototype') return;
+    if (FORBIDDEN_KEYS.has(key)) return;
     carrier[key] = value;
   },
 };

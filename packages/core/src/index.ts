@@ -1,13 +1,34 @@
-export * from './accumulator';
-export * from './extract';
-export * from './fan-in-span';
-export * from './headers';
-export * from './inject';
-export * from './limits';
-export * from './links';
-export * from './message-span';
-export * from './run-in-span';
-export * from './semconv';
-export * from './settings';
-export * from './tracer-check';
-export * from './transaction';
+// @fanin/core: what applications use directly. Instrumentation adapters use
+// `@fanin/core/adapter` (see ../README.md for both).
+export {
+  type AccumulatorOptions,
+  type AccumulatorStats,
+  DEFAULT_MAX_CONTEXTS_PER_KEY,
+  DEFAULT_MAX_KEYS,
+  type EmitOptions,
+  FanInAccumulator,
+} from './accumulator';
+export type { FaninWarningCode } from './diagnostics';
+export { headerGetter, headerSetter } from './headers';
+export { DEFAULT_MAX_LINKS_PER_SPAN, type OverflowPolicy } from './limits';
+export type { MessageContextMode } from './message-span';
+export {
+  ATTR_FANIN_CONTEXT_COUNT,
+  ATTR_FANIN_LINK_MESSAGE_COUNT,
+  ATTR_FANIN_LINKS_DROPPED,
+  ATTR_FANIN_LINKS_KEPT,
+  ATTR_FANIN_LINKS_SPILLED,
+  ATTR_FANIN_MESSAGE_REDELIVERED,
+  ATTR_FANIN_MESSAGES_INVALID_CONTEXT,
+  ATTR_FANIN_MESSAGES_NOT_LINKED,
+  ATTR_FANIN_MESSAGES_REDELIVERED,
+  ATTR_FANIN_MESSAGES_WITHOUT_CONTEXT,
+  ATTR_FANIN_SETTLEMENT,
+  ATTR_FANIN_SETTLEMENT_MULTIPLE,
+  ATTR_FANIN_SETTLEMENT_REQUEUE,
+  ATTR_FANIN_SPILL_INDEX,
+  ATTR_FANIN_SPILL_SPANS,
+  ATTR_FANIN_TRANSACTION_OUTCOME,
+  type SemconvStability,
+} from './semconv';
+export type { ConsumerSpanParent, TracingConfig } from './settings';

@@ -1,4 +1,4 @@
-import { diag } from '@opentelemetry/api';
+import { warnOnce } from './diagnostics';
 
 /**
  * What happens to links past `maxLinksPerSpan`:
@@ -26,12 +26,20 @@ export const DEFAULT_LINK_LIMITS: Readonly<LinkLimits> = Object.freeze({
 export function resolveLinkLimits(config: Partial<LinkLimits> | undefined): LinkLimits {
   let maxLinksPerSpan = config?.maxLinksPerSpan ?? DEFAULT_MAX_LINKS_PER_SPAN;
   if (!Number.isInteger(maxLinksPerSpan) || maxLinksPerSpan < 1) {
-    diag.warn(`fanin: maxLinksPerSpan must be a whole number >= 1, got ${String(maxLinksPerSpan)}`);
+    warnOnce(
+      'FANIN_INVALID_OPTION',
+      `fanin: maxLinksPerSpan must be a whole number >= 1, got ${String(maxLinksPerSpan)}; using ${DEFAULT_MAX_LINKS_PER_SPAN}`,
+      `maxLinksPerSpan=${String(maxLinksPerSpan)}`,
+    );
     maxLinksPerSpan = DEFAULT_MAX_LINKS_PER_SPAN;
   }
   let overflow = config?.overflow ?? 'spill';
   if (overflow !== 'spill' && overflow !== 'drop') {
-    diag.warn(`fanin: overflow must be 'spill' or 'drop', got ${String(overflow)}`);
+    warnOnce(
+      'FANIN_INVALID_OPTION',
+      `fanin: overflow must be 'spill' or 'drop', got ${String(overflow)}; using 'spill'`,
+      `overflow=${String(overflow)}`,
+    );
     overflow = 'spill';
   }
   return { maxLinksPerSpan, overflow };

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { installTestTracing, testSpanId, testTraceparent } from '@fanin/test-utils';
-import { collectLinks, type MessageReader } from './links';
+import { collectLinks } from './links';
+import type { MessageReader } from './message-reader';
 import { ATTR_FANIN_LINK_MESSAGE_COUNT } from './semconv';
 
 installTestTracing();
@@ -14,6 +15,7 @@ interface TestMessage {
 const reader: MessageReader<TestMessage> = {
   headers: (message) => message.headers,
   linkAttributes: (message) => ({ offset: message.offset }),
+  spanAttributes: () => ({}),
 };
 
 const fromProducer = (producer: number, offset: number): TestMessage => ({
@@ -54,7 +56,7 @@ describe('collectLinks', () => {
   });
 
   it('keeps going when reading a message or describing its link throws', () => {
-    const hostile: MessageReader<TestMessage> = {
+    const hostile: Omit<MessageReader<TestMessage>, 'spanAttributes'> = {
       headers: (message) => {
         if (message.offset === 1) throw new Error('bad headers');
         return message.headers;

@@ -1,5 +1,6 @@
 import type { Attributes, Link, SpanContext } from '@opentelemetry/api';
 import { ContextExtractor, type ContextStatus, type MessageContext } from './extract';
+import { attributesOf, headersOf, type MessageReader } from './message-reader';
 import { ATTR_FANIN_LINK_MESSAGE_COUNT } from './semconv';
 
 /**
@@ -61,7 +62,7 @@ export class LinkSet {
       this.messagesNotLinked++;
       return;
     }
-    const attributes = safeDescribe(describe, item);
+    const attributes = attributesOf(describe, item);
     attributes[ATTR_FANIN_LINK_MESSAGE_COUNT] = 1;
     const link: Link = { context: spanContext, attributes };
     if (this.bySpanId.has(spanContext.spanId)) {
@@ -91,42 +92,20 @@ export class LinkSet {
 
 const copyAttributes = (attributes: Attributes): Attributes => ({ ...attributes });
 
-/** `describe` returns a fresh object, which the link then owns (it adds its message count). */
-function safeDescribe<T>(describe: (item: T) => Attributes, item: T): Attributes {
-  try {
-    return describe(item) ?? {};
-  } catch {
-    return {};
-  }
-}
-
-/** How to read a batch's messages. */
-export interface MessageReader<T> {
-  /** The message's headers (Kafka headers, AMQP header table), untrusted. */
-  headers(message: T): unknown;
-  /**
-   * The attributes of the link to this message's producer (offset, partition,
-   * id, ...): a new object each call, which the link takes over.
-   */
-  linkAttributes(message: T): Attributes;
-}
-
 /**
  * Extracts the producer context of every message through the global
- * propagator and collects the batch's links. Never throws on bad headers.
+ * propagator and collects the batch's links. Never throws on bad headers or
+ * on a reader that throws.
  */
-export function collectLinks<T>(messages: Iterable<T>, reader: MessageReader<T>): LinkSet {
+export function collectLinks<M>(
+  messages: Iterable<M>,
+  reader: Pick<MessageReader<M>, 'headers' | 'linkAttributes'>,
+): LinkSet {
   const extractor = new ContextExtractor();
   const links = new LinkSet();
-  const describe = (message: T) => reader.linkAttributes(message);
+  const describe = (message: M) => reader.linkAttributes(message);
   for (const message of messages) {
-    let headers: unknown;
-    try {
-      headers = reader.headers(message);
-    } catch {
-      headers = undefined;
-    }
-    links.addExtracted(extractor.spanContextOf(headers), describe, message);
+    links.addExtracted(extractor.spanContextOf(headersOf(reader, message)), describe, message);
   }
   return links;
 }

@@ -72,9 +72,13 @@ describe('withMessageSpans', () => {
       { id: 1, headers: { traceparent: testTraceparent(1) } },
       { id: 2, headers: {} },
     ];
-    const withChildren = withMessageSpans(tracer, fanIn, 'process orders', messages, {
-      headers: (message) => message.headers,
-      attributes: (message) => ({ 'app.id': message.id }),
+    const withChildren = withMessageSpans(tracer, fanIn, messages, {
+      name: 'process orders',
+      attributes: { 'messaging.system': 'rabbitmq' },
+      reader: {
+        headers: (message) => message.headers,
+        spanAttributes: (message) => ({ 'app.id': message.id }),
+      },
       onStart: (_span, message) => started.push(message.id),
     });
     assert.equal(tracing.spans().length, 0);
@@ -86,10 +90,14 @@ describe('withMessageSpans', () => {
     );
     assert.deepEqual(started, [1, 2]);
     assert.deepEqual(
-      children.map((span) => [span.attributes['app.id'], span.links[0]?.context.spanId]),
+      children.map((span) => [
+        span.attributes['messaging.system'],
+        span.attributes['app.id'],
+        span.links[0]?.context.spanId,
+      ]),
       [
-        [1, testSpanId(1)],
-        [2, undefined],
+        ['rabbitmq', 1, testSpanId(1)],
+        ['rabbitmq', 2, undefined],
       ],
     );
   });

@@ -9,6 +9,8 @@ import {
 } from '@opentelemetry/api';
 import { ContextExtractor, type MessageContext } from './extract';
 import type { FanInSpan } from './fan-in-span';
+import { attributesOf, headersOf, type MessageReader } from './message-reader';
+import { endAll, type OpenSpan, openSpan } from './open-span';
 
 /**
  * How the span of ONE message relates to its producer: `parent+link` makes
@@ -33,10 +35,7 @@ export interface MessageSpanOptions {
 }
 
 /** A started span of one message. */
-export interface MessageSpan {
-  span: Span;
-  /** The parent context with `span` set: run the message's handler in it. */
-  context: Context;
+export interface MessageSpan extends OpenSpan {
   /** What the message's headers said about its producer. */
   producer: MessageContext;
 }
@@ -62,48 +61,63 @@ export function startMessageSpan(tracer: Tracer, options: MessageSpanOptions): M
     },
     parent,
   );
-  return { span, context: trace.setSpan(parent, span), producer };
+  return { ...openSpan(span, trace.setSpan(parent, span)), producer };
 }
 
-/** How to describe each message's child span of a batch. */
-export interface MessageSpanReader<T> {
-  /** The message's headers, untrusted. */
-  headers(message: T): unknown;
-  attributes(message: T): Attributes;
-  /** Called with each started span (e.g. a user hook; it must not throw). */
-  onStart?(span: Span, message: T): void;
+/** What `withMessageSpans` needs: how to read a message, and a guarded hook per span. */
+export interface MessageSpansOptions<M> {
+  name: string;
+  /** The attributes every message span carries (operation, destination). */
+  attributes: Attributes;
+  reader: Pick<MessageReader<M>, 'headers' | 'spanAttributes'>;
+  /** Called with each started span; must not throw (pass a guarded hook). */
+  onStart?(span: Span, message: M): void;
 }
 
 /**
  * Adds one child span per message to a started fan-in span, named like it,
- * each linked to its message's producer; they end with the fan-in span.
+ * each linked to its message's producer; they end with the fan-in span. A
+ * reader that throws for a message costs that span its attributes, not the
+ * batch; should anything else fail, every span started here is ended before
+ * the error goes on.
  */
-export function withMessageSpans<T>(
+export function withMessageSpans<M>(
   tracer: Tracer,
   fanIn: FanInSpan,
-  name: string,
-  messages: Iterable<T>,
-  reader: MessageSpanReader<T>,
+  messages: Iterable<M>,
+  options: MessageSpansOptions<M>,
 ): FanInSpan {
   const extractor = new ContextExtractor();
   const spans: Span[] = [];
-  for (const message of messages) {
-    const { span } = startMessageSpan(tracer, {
-      name,
-      attributes: reader.attributes(message),
-      headers: reader.headers(message),
-      mode: 'link-only',
-      parentContext: fanIn.context,
-      extractor,
-    });
-    reader.onStart?.(span, message);
-    spans.push(span);
+  try {
+    for (const message of messages) {
+      const { span } = startMessageSpan(tracer, {
+        name: options.name,
+        attributes: {
+          ...options.attributes,
+          ...attributesOf((m: M) => options.reader.spanAttributes(m), message),
+        },
+        headers: headersOf(options.reader, message),
+        mode: 'link-only',
+        parentContext: fanIn.context,
+        extractor,
+      });
+      spans.push(span);
+      options.onStart?.(span, message);
+    }
+  } catch (error) {
+    endAll(spans);
+    throw error;
   }
+  const end = fanIn.end;
+  let ended = false;
   return {
     ...fanIn,
     end(endTime) {
-      for (const span of spans) span.end(endTime);
-      fanIn.end(endTime);
+      if (ended) return;
+      ended = true;
+      endAll(spans, endTime);
+      end(endTime);
     },
   };
 }

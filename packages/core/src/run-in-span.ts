@@ -1,24 +1,60 @@
 import { type Context, context, diag, type Span, SpanStatusCode } from '@opentelemetry/api';
+import { ATTR_ERROR_TYPE } from './semconv';
 
-/** Marks a span as failed by `error`: status ERROR, the exception recorded, `error.type` set. */
-export function recordError(span: Span, error: unknown): void {
-  try {
-    const exception =
-      error instanceof Error ? error : new Error(typeof error === 'string' ? error : String(error));
-    span.recordException(exception);
-    span.setStatus({ code: SpanStatusCode.ERROR, message: exception.message });
-    span.setAttribute('error.type', exception.name || exception.constructor?.name || 'Error');
-  } catch (recordingFailure) {
-    diag.debug('fanin: could not record an error on a span', recordingFailure);
-  }
-}
-
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return (
-    typeof value === 'object' &&
+    (typeof value === 'object' || typeof value === 'function') &&
     value !== null &&
     typeof (value as { then?: unknown }).then === 'function'
   );
+}
+
+/** Reads a property of a thrown value whose getters may themselves throw. */
+function safeRead(value: unknown, key: 'message' | 'name'): string | undefined {
+  try {
+    const read = (value as Record<string, unknown>)[key];
+    return typeof read === 'string' ? read : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function describeThrown(error: unknown): { name: string; message: string } {
+  if ((typeof error !== 'object' && typeof error !== 'function') || error === null) {
+    return { name: 'Error', message: String(error) };
+  }
+  let constructorName: string | undefined;
+  try {
+    constructorName = (error as { constructor?: { name?: unknown } }).constructor?.name as string;
+  } catch {
+    constructorName = undefined;
+  }
+  const name = safeRead(error, 'name') || constructorName || 'Error';
+  return { name, message: safeRead(error, 'message') ?? name };
+}
+
+/**
+ * Marks a span as failed by `error`: status ERROR, the exception recorded,
+ * `error.type` set. Whatever was thrown (a value whose getters or `toString`
+ * throw, a revoked Proxy), the status says ERROR.
+ */
+export function recordError(span: Span, error: unknown): void {
+  const { name, message } = describeThrown(error);
+  try {
+    span.setStatus({ code: SpanStatusCode.ERROR, message });
+    span.setAttribute(ATTR_ERROR_TYPE, name);
+  } catch (failure) {
+    diag.debug('fanin: could not set the error status of a span', failure);
+  }
+  try {
+    span.recordException(error instanceof Error ? error : { name, message });
+  } catch {
+    try {
+      span.recordException({ name, message });
+    } catch (failure) {
+      diag.debug('fanin: could not record an exception on a span', failure);
+    }
+  }
 }
 
 /**
@@ -33,36 +69,55 @@ export function runInSpan<T>(span: Span, ctx: Context, fn: () => T, end: () => v
     result = context.with(ctx, fn);
   } catch (error) {
     recordError(span, error);
-    end();
+    safeEnd(end);
     throw error;
   }
   if (!isPromiseLike(result)) {
-    end();
+    safeEnd(end);
     return result;
   }
   return Promise.resolve(result).then(
     (value) => {
-      end();
+      safeEnd(end);
       return value;
     },
     (error: unknown) => {
       recordError(span, error);
-      end();
+      safeEnd(end);
       throw error;
     },
   ) as T;
 }
 
-/** Calls a user hook; a hook that throws is reported to the diagnostic logger and ignored. */
+function safeEnd(end: () => void): void {
+  try {
+    end();
+  } catch (error) {
+    diag.debug('fanin: could not end a span', error);
+  }
+}
+
+function reportHookFailure(hookName: string, error: unknown): void {
+  diag.error(`fanin: ${hookName} failed; the message flow goes on`, error);
+}
+
+/**
+ * Calls a user hook. A hook that throws, or returns a promise that rejects
+ * (an `async` hook), is reported to the diagnostic logger and ignored: hooks
+ * never break the message flow, nor take the process down.
+ */
 export function callHook<A extends unknown[]>(
   hookName: string,
-  hook: ((...args: A) => void) | undefined,
+  hook: ((...args: A) => unknown) | undefined,
   ...args: A
 ): void {
-  if (hook === undefined) return;
+  if (typeof hook !== 'function') return;
   try {
-    hook(...args);
+    const returned = hook(...args);
+    if (isPromiseLike(returned)) {
+      returned.then(undefined, (error: unknown) => reportHookFailure(hookName, error));
+    }
   } catch (error) {
-    diag.error(`fanin: ${hookName} threw; the message flow goes on`, error);
+    reportHookFailure(hookName, error);
   }
 }

@@ -16,9 +16,21 @@ describe('MessagingAttributeNames', () => {
     const names = new MessagingAttributeNames(stability);
     const attributes: Attributes = {};
     names.operation(attributes, 'send', 'send');
-    names.consumerGroup(attributes, 'group-a');
-    names.partition(attributes, 3);
-    names.kafkaOffset(attributes, 42);
+    names.set(attributes, { name: 'messaging.consumer.group.name', oldName: undefined }, 'group-a');
+    names.set(
+      attributes,
+      {
+        name: 'messaging.destination.partition.id',
+        oldName: 'messaging.kafka.destination.partition',
+      },
+      '3',
+      3,
+    );
+    names.set(
+      attributes,
+      { name: 'messaging.kafka.offset', oldName: 'messaging.kafka.message.offset' },
+      42,
+    );
     return attributes;
   };
 
@@ -35,11 +47,10 @@ describe('MessagingAttributeNames', () => {
   it('writes the old names for old, and both for dup', () => {
     assert.deepEqual(write('old'), {
       'messaging.operation': 'publish',
-      'messaging.kafka.consumer.group': 'group-a',
       'messaging.kafka.destination.partition': 3,
       'messaging.kafka.message.offset': 42,
     });
-    assert.equal(Object.keys(write('dup')).length, 9);
+    assert.equal(Object.keys(write('dup')).length, 8);
   });
 });
 

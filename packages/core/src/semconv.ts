@@ -1,8 +1,10 @@
 import type { Attributes, AttributeValue } from '@opentelemetry/api';
 
-// Messaging attribute names of the current OpenTelemetry semantic conventions.
-// They are still "development" there, so they are spelled out here rather than
-// imported from the package's unstable `incubating` entry point.
+// Messaging attribute names of the current OpenTelemetry semantic conventions
+// that every messaging system shares. They are still "development" there, so
+// they are spelled out here rather than imported from the package's unstable
+// `incubating` entry point. A system's own names (Kafka offsets, RabbitMQ
+// delivery tags) belong to its adapter.
 export const ATTR_MESSAGING_SYSTEM = 'messaging.system';
 export const ATTR_MESSAGING_OPERATION_TYPE = 'messaging.operation.type';
 export const ATTR_MESSAGING_OPERATION_NAME = 'messaging.operation.name';
@@ -12,22 +14,13 @@ export const ATTR_MESSAGING_CONSUMER_GROUP_NAME = 'messaging.consumer.group.name
 export const ATTR_MESSAGING_BATCH_MESSAGE_COUNT = 'messaging.batch.message_count';
 export const ATTR_MESSAGING_MESSAGE_ID = 'messaging.message.id';
 export const ATTR_MESSAGING_MESSAGE_BODY_SIZE = 'messaging.message.body.size';
-export const ATTR_MESSAGING_KAFKA_OFFSET = 'messaging.kafka.offset';
-export const ATTR_MESSAGING_KAFKA_MESSAGE_KEY = 'messaging.kafka.message.key';
-export const ATTR_MESSAGING_KAFKA_MESSAGE_TOMBSTONE = 'messaging.kafka.message.tombstone';
-export const ATTR_MESSAGING_RABBITMQ_ROUTING_KEY = 'messaging.rabbitmq.destination.routing_key';
-export const ATTR_MESSAGING_RABBITMQ_DELIVERY_TAG = 'messaging.rabbitmq.message.delivery_tag';
-
 export const ATTR_MESSAGING_MESSAGE_CONVERSATION_ID = 'messaging.message.conversation_id';
 export const ATTR_NETWORK_PEER_ADDRESS = 'network.peer.address';
 export const ATTR_NETWORK_PEER_PORT = 'network.peer.port';
 export const ATTR_ERROR_TYPE = 'error.type';
 
-// The names these replaced (messaging conventions up to 1.24).
+/** The name `messaging.operation.type` had up to the 1.24 conventions. */
 export const ATTR_OLD_MESSAGING_OPERATION = 'messaging.operation';
-export const ATTR_OLD_MESSAGING_KAFKA_CONSUMER_GROUP = 'messaging.kafka.consumer.group';
-export const ATTR_OLD_MESSAGING_KAFKA_PARTITION = 'messaging.kafka.destination.partition';
-export const ATTR_OLD_MESSAGING_KAFKA_OFFSET = 'messaging.kafka.message.offset';
 
 // fanin's own attributes: the totals of a fan-in span and of its links.
 export const ATTR_FANIN_CONTEXT_COUNT = 'fanin.batch.context_count';
@@ -43,9 +36,11 @@ export const ATTR_FANIN_LINK_MESSAGE_COUNT = 'fanin.link.message_count';
 export const ATTR_FANIN_MESSAGES_NOT_LINKED = 'fanin.messages.not_linked';
 /** On a spill span: its place among the batch span's spill spans, from 1. */
 export const ATTR_FANIN_SPILL_INDEX = 'fanin.spill.index';
+/** On a transaction span: `committed`, `aborted` or `rolled_back`. */
+export const ATTR_FANIN_TRANSACTION_OUTCOME = 'fanin.transaction.outcome';
 
-// fanin's attributes for how a message was settled (acknowledged) and whether
-// it had been delivered before; RabbitMQ has no semantic-convention names for them.
+// How a message left its consumer, and whether it had been delivered before:
+// the conventions have no names for them.
 /** On a link or a message span: the broker had delivered this message before. */
 export const ATTR_FANIN_MESSAGE_REDELIVERED = 'fanin.message.redelivered';
 /** On a batch span: how many of its messages had been delivered before. */
@@ -54,7 +49,7 @@ export const ATTR_FANIN_MESSAGES_REDELIVERED = 'fanin.messages.redelivered';
 export const ATTR_FANIN_SETTLEMENT = 'fanin.settlement';
 /** With a `nack` or `reject` settlement: whether the broker requeues the message(s). */
 export const ATTR_FANIN_SETTLEMENT_REQUEUE = 'fanin.settlement.requeue';
-/** Whether the settlement was one multiple-message ack or nack (`allUpTo`, `ackAll`, `nackAll`). */
+/** Whether the settlement was one multiple-message ack or nack. */
 export const ATTR_FANIN_SETTLEMENT_MULTIPLE = 'fanin.settlement.multiple';
 
 export type MessagingOperationType = 'create' | 'send' | 'receive' | 'process' | 'settle';
@@ -79,6 +74,13 @@ export function semconvStabilityFromEnv(
   return 'new';
 }
 
+/** An attribute whose name changed between the old and the current conventions. */
+export interface RenamedAttribute {
+  name: string;
+  /** Its name up to the 1.24 conventions; undefined when it had none. */
+  oldName: string | undefined;
+}
+
 /** Writes messaging attributes under the names the chosen stability asks for. */
 export class MessagingAttributeNames {
   readonly emitNew: boolean;
@@ -97,22 +99,18 @@ export class MessagingAttributeNames {
     if (this.emitOld) attributes[ATTR_OLD_MESSAGING_OPERATION] = type === 'send' ? 'publish' : type;
   }
 
-  consumerGroup(attributes: Attributes, group: string | undefined): void {
-    if (group === undefined) return;
-    if (this.emitNew) attributes[ATTR_MESSAGING_CONSUMER_GROUP_NAME] = group;
-    if (this.emitOld) attributes[ATTR_OLD_MESSAGING_KAFKA_CONSUMER_GROUP] = group;
-  }
-
-  partition(attributes: Attributes, partition: number | undefined): void {
-    if (partition === undefined) return;
-    if (this.emitNew) attributes[ATTR_MESSAGING_DESTINATION_PARTITION_ID] = String(partition);
-    if (this.emitOld) attributes[ATTR_OLD_MESSAGING_KAFKA_PARTITION] = partition;
-  }
-
-  kafkaOffset(attributes: Attributes, offset: AttributeValue | undefined): void {
-    if (offset === undefined) return;
-    if (this.emitNew) attributes[ATTR_MESSAGING_KAFKA_OFFSET] = offset;
-    if (this.emitOld) attributes[ATTR_OLD_MESSAGING_KAFKA_OFFSET] = offset;
+  /** Sets `attribute` to `value` (new name) and `oldValue` (old name, where it had one). */
+  set(
+    attributes: Attributes,
+    attribute: RenamedAttribute,
+    value: AttributeValue | undefined,
+    oldValue: AttributeValue | undefined = value,
+  ): void {
+    if (value === undefined) return;
+    if (this.emitNew) attributes[attribute.name] = value;
+    if (this.emitOld && attribute.oldName !== undefined && oldValue !== undefined) {
+      attributes[attribute.oldName] = oldValue;
+    }
   }
 }
 

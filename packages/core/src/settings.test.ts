@@ -6,13 +6,15 @@ import { resolveTracingSettings, TracingSettingsCache } from './settings';
 describe('resolveTracingSettings', () => {
   it('fills in the link limits and attribute names', () => {
     const tracer = trace.getTracer('settings.test');
-    const settings = resolveTracingSettings(tracer, {
+    const settings = resolveTracingSettings('kafka', tracer, {
       maxLinksPerSpan: 10,
       semconvStability: 'dup',
     });
     assert.equal(settings.tracer, tracer);
     assert.deepEqual(settings.limits, { maxLinksPerSpan: 10, overflow: 'spill' });
     assert.equal(settings.names.stability, 'dup');
+    assert.equal(settings.system, 'kafka');
+    assert.equal(settings.consumerSpanParent, 'new-trace');
   });
 });
 

@@ -1,6 +1,14 @@
 import type { Tracer } from '@opentelemetry/api';
 import { type LinkLimits, type OverflowPolicy, resolveLinkLimits } from './limits';
+import type { MessageContextMode } from './message-span';
 import { MessagingAttributeNames, type SemconvStability, semconvStabilityFromEnv } from './semconv';
+
+/**
+ * Where a consumer span that is not parented on its producer goes: a new
+ * trace (the default), or under the span active when the library calls the
+ * handler (a span around `consumer.run()`, or another tracer's consume span).
+ */
+export type ConsumerSpanParent = 'new-trace' | 'active';
 
 /** The config options every fanin instrumentation shares. */
 export interface TracingConfig {
@@ -10,25 +18,53 @@ export interface TracingConfig {
   overflow?: OverflowPolicy;
   /** Old, new or both attribute names; default from OTEL_SEMCONV_STABILITY_OPT_IN, else `new`. */
   semconvStability?: SemconvStability;
+  /** Also start a child span per message of a batch, linked to its producer. Default false. */
+  perMessageSpans?: boolean;
+  /**
+   * How the span of a single-message handler relates to the producer:
+   * `parent+link` (default) makes the producer its parent and links it;
+   * `link-only` links it and leaves the parent to `consumerSpanParent`.
+   */
+  messageContext?: MessageContextMode;
+  /**
+   * The parent of a batch span, and of a message span not parented on its
+   * producer: `new-trace` (default) or `active`.
+   */
+  consumerSpanParent?: ConsumerSpanParent;
+  /** Replace a trace context a message already carries when sending it. Default false. */
+  overwriteExistingContext?: boolean;
+  /**
+   * Report setup problems (no tracer provider, two API copies, another
+   * instrumentation's wrappers, a library loaded too early) through
+   * `process.emitWarning` as well as `diag`. Default true; the environment
+   * variable FANIN_PROCESS_WARNINGS=false turns them off too.
+   */
+  processWarnings?: boolean;
 }
 
-/** An instrumentation's config as its wrappers use it: validated, with defaults filled in. */
-export interface TracingSettings<C extends TracingConfig> {
+/** An instrumentation's config as the flows use it: validated, with defaults filled in. */
+export interface TracingSettings<C extends TracingConfig = TracingConfig> {
+  /** `messaging.system` of the instrumented library, e.g. `kafka`. */
+  system: string;
   tracer: Tracer;
   config: C;
   limits: LinkLimits;
   names: MessagingAttributeNames;
+  consumerSpanParent: ConsumerSpanParent;
 }
 
 export function resolveTracingSettings<C extends TracingConfig>(
+  system: string,
   tracer: Tracer,
   config: C,
 ): TracingSettings<C> {
   return {
+    system,
     tracer,
     config,
     limits: resolveLinkLimits(config),
     names: new MessagingAttributeNames(config.semconvStability ?? semconvStabilityFromEnv()),
+    consumerSpanParent: config.consumerSpanParent === 'active' ? 'active' : 'new-trace',
   };
 }
 
@@ -49,3 +85,6 @@ export class TracingSettingsCache<C, S extends { tracer: Tracer; config: C }> {
     return this.cached;
   }
 }
+
+/** Where a flow gets its settings: undefined while the instrumentation is disabled. */
+export type SettingsSource<S extends TracingSettings = TracingSettings> = () => S | undefined;

@@ -1,6 +1,13 @@
-import { ATTR_FANIN_SETTLEMENT, runInSpan } from '@fanin/core';
-import { type PendingDelivery, trackerFor } from './deliveries';
-import { endDeliverySpan, startDeliverySpan } from './delivery-span';
+import {
+  type MessageDescription,
+  recordSettlementAttributes,
+  runInSpan,
+  type SettingsSource,
+  selfTracedOffers,
+  startMessage,
+} from '@fanin/core/adapter';
+import type { Deliveries, PendingDelivery } from './deliveries';
+import { deliveryReader } from './messages';
 import type { AmqpTracingSettings } from './settings';
 import type { AmqpMessage } from './types';
 
@@ -15,51 +22,54 @@ export type ConsumeFunction = (
   ...rest: unknown[]
 ) => unknown;
 
-// consumeBatch records its own span per batch; its deliveries get no span of their own.
-const UNTRACED = Symbol.for('@fanin/instrumentation-amqplib:untraced-consumer');
-
-/** Marks a consumer callback the `consume` patch must leave untraced. */
-export function untracedConsumer<F extends (...args: never[]) => unknown>(callback: F): F {
-  Object.defineProperty(callback, UNTRACED, { value: true });
-  return callback;
-}
-
-function isUntraced(callback: object): boolean {
-  return (callback as { [UNTRACED]?: unknown })[UNTRACED] === true;
+function isObject(value: unknown): value is object {
+  return typeof value === 'object' && value !== null;
 }
 
 /**
  * Wraps a channel's `consume`: each delivery is processed inside a
  * `process {queue}` span. With acknowledgements, the span waits for the
- * delivery's ack, nack or reject (see settle.ts), channel close, or the
- * timeout; with `noAck` it ends when the callback settles.
+ * delivery's ack, nack or reject (settle.ts), channel close, or the timeout;
+ * with `noAck` it ends when the callback settles. A callback that records its
+ * own spans (`consumeBatch`) is handed this instance's settings instead.
  */
 export function traceConsume(
-  getSettings: () => AmqpTracingSettings | undefined,
+  settings: SettingsSource<AmqpTracingSettings>,
+  deliveries: Deliveries,
   consume: ConsumeFunction,
 ): ConsumeFunction {
   return function tracedConsume(this: unknown, queue, onMessage, options, ...rest) {
-    if (typeof onMessage !== 'function' || isUntraced(onMessage) || !isObject(this)) {
+    const selfTraced = selfTracedOffers(onMessage);
+    if (selfTraced !== undefined) selfTraced.offer(settings);
+    if (typeof onMessage !== 'function' || selfTraced !== undefined || !isObject(this)) {
       return consume.call(this, queue, onMessage, options, ...rest);
     }
     const channel = this;
     const noAck = isObject(options) && (options as { noAck?: unknown }).noAck === true;
+    const reader = deliveryReader(channel);
     const tracedOnMessage: OnMessage = function tracedOnMessage(this: unknown, message) {
-      const settings = getSettings();
-      if (settings === undefined || !isObject(message)) return onMessage.call(this, message);
-      const started = startDeliverySpan(settings, channel, String(queue), message);
+      const current = settings();
+      if (current === undefined || !isObject(message)) return onMessage.call(this, message);
+      const { consumeHook } = current.config;
+      const started = startMessage(
+        current,
+        (): MessageDescription<AmqpMessage> => ({
+          destination: String(queue),
+          message,
+          reader,
+          hook: consumeHook && {
+            name: 'consumeHook',
+            call: (span) => consumeHook(span, { queue: String(queue), message }),
+          },
+        }),
+      );
       if (started === undefined) return onMessage.call(this, message);
       const { span } = started;
       if (noAck) {
-        span.setAttribute(ATTR_FANIN_SETTLEMENT, 'auto_ack');
-        return runInSpan(
-          span,
-          started.context,
-          () => onMessage.call(this, message),
-          () => span.end(),
-        );
+        recordSettlementAttributes(span, 'auto_ack', {});
+        return runInSpan(span, started.context, () => onMessage.call(this, message), started.end);
       }
-      const delivery = track(settings, channel, String(queue), message, span);
+      const delivery = track(current, deliveries, channel, String(queue), message, span);
       return runInSpan(
         span,
         started.context,
@@ -82,6 +92,7 @@ export function traceConsume(
 /** Registers the delivery with its channel's tracker, before the callback can ack it. */
 function track(
   settings: AmqpTracingSettings,
+  deliveries: Deliveries,
   channel: object,
   queue: string,
   message: AmqpMessage,
@@ -104,14 +115,6 @@ function track(
         ? Date.now() + settings.consumeTimeoutMs
         : Number.POSITIVE_INFINITY,
   };
-  trackerFor(channel, endTimedOut).add(delivery);
+  deliveries.for(channel).add(delivery);
   return delivery;
-}
-
-function endTimedOut(expired: PendingDelivery[]): void {
-  for (const delivery of expired) endDeliverySpan(delivery, 'timeout');
-}
-
-function isObject(value: unknown): value is object {
-  return typeof value === 'object' && value !== null;
 }

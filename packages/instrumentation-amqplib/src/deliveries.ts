@@ -16,11 +16,6 @@ export interface PendingDelivery {
   callbackError?: unknown;
 }
 
-// Trackers holding deliveries, so disable() can end their spans; a tracker
-// leaves the set when its last delivery is settled.
-const withPending = new Set<DeliveryTracker>();
-const trackers = new WeakMap<object, DeliveryTracker>();
-
 /**
  * The deliveries of one channel that are not settled yet, in delivery-tag
  * order (tags grow on a channel, and a Map keeps insertion order). One timer,
@@ -30,7 +25,17 @@ export class DeliveryTracker {
   private readonly pending = new Map<number, PendingDelivery>();
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly onTimeout: (expired: PendingDelivery[]) => void) {}
+  /**
+   * @param onTimeout gets the deliveries whose deadline passed
+   * @param onPendingChange hears when the tracker starts or stops holding deliveries
+   */
+  constructor(
+    private readonly onTimeout: (expired: PendingDelivery[]) => void,
+    private readonly onPendingChange: (
+      tracker: DeliveryTracker,
+      holding: boolean,
+    ) => void = () => {},
+  ) {}
 
   get size(): number {
     return this.pending.size;
@@ -38,7 +43,7 @@ export class DeliveryTracker {
 
   add(delivery: PendingDelivery): void {
     this.pending.set(delivery.tag, delivery);
-    withPending.add(this);
+    if (this.pending.size === 1) this.onPendingChange(this, true);
     if (this.timer === undefined) this.schedule();
   }
 
@@ -75,7 +80,7 @@ export class DeliveryTracker {
   private afterRemoval(): void {
     if (this.pending.size > 0) return;
     this.cancelTimer();
-    withPending.delete(this);
+    this.onPendingChange(this, false);
   }
 
   private cancelTimer(): void {
@@ -101,29 +106,43 @@ export class DeliveryTracker {
     }
     for (const delivery of expired) this.pending.delete(delivery.tag);
     if (this.pending.size > 0) this.schedule();
-    else withPending.delete(this);
+    else this.onPendingChange(this, false);
     if (expired.length > 0) this.onTimeout(expired);
   }
 }
 
-/** The tracker of `channel`, if a traced delivery arrived on it. */
-export function trackerOf(channel: unknown): DeliveryTracker | undefined {
-  return typeof channel === 'object' && channel !== null ? trackers.get(channel) : undefined;
-}
+/**
+ * One instrumentation instance's deliveries waiting for settlement, per
+ * channel. Another instance (or the same one after disable and enable) has
+ * its own, so neither ever ends the other's spans.
+ */
+export class Deliveries {
+  private readonly trackers = new WeakMap<object, DeliveryTracker>();
+  /** Trackers holding deliveries, so disable() can end their spans. */
+  private readonly holding = new Set<DeliveryTracker>();
+  private readonly onPendingChange = (tracker: DeliveryTracker, holding: boolean) => {
+    if (holding) this.holding.add(tracker);
+    else this.holding.delete(tracker);
+  };
 
-export function trackerFor(
-  channel: object,
-  onTimeout: (expired: PendingDelivery[]) => void,
-): DeliveryTracker {
-  let tracker = trackers.get(channel);
-  if (tracker === undefined) {
-    tracker = new DeliveryTracker(onTimeout);
-    trackers.set(channel, tracker);
+  constructor(private readonly onTimeout: (expired: PendingDelivery[]) => void) {}
+
+  /** The tracker of `channel`, if a delivery traced by this instance arrived on it. */
+  of(channel: unknown): DeliveryTracker | undefined {
+    return typeof channel === 'object' && channel !== null ? this.trackers.get(channel) : undefined;
   }
-  return tracker;
-}
 
-/** Removes every pending delivery of every channel. */
-export function takeEveryPendingDelivery(): PendingDelivery[] {
-  return Array.from(withPending).flatMap((tracker) => tracker.takeAll());
+  for(channel: object): DeliveryTracker {
+    let tracker = this.trackers.get(channel);
+    if (tracker === undefined) {
+      tracker = new DeliveryTracker(this.onTimeout, this.onPendingChange);
+      this.trackers.set(channel, tracker);
+    }
+    return tracker;
+  }
+
+  /** Removes every pending delivery of every channel. */
+  takeAll(): PendingDelivery[] {
+    return Array.from(this.holding).flatMap((tracker) => tracker.takeAll());
+  }
 }

@@ -6,10 +6,10 @@ export {
   consumeBatch,
   DEFAULT_MAX_MESSAGES,
   DEFAULT_MAX_WAIT_MS,
-} from './consume-batch';
+} from './helpers/consume-batch';
+export { type TransactionalChannel, txCommit, txRollback, txSelect } from './helpers/transactions';
 export { AmqplibInstrumentation } from './instrumentation';
 export { DEFAULT_CONSUME_TIMEOUT_MS } from './settings';
-export { type TransactionalChannel, txCommit, txRollback, txSelect } from './transaction';
 export type {
   AmqplibInstrumentationConfig,
   AmqpMessage,

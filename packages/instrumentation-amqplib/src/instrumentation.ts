@@ -1,17 +1,23 @@
-import { TracingSettingsCache } from '@fanin/core';
+import { type AdapterIdentity, FaninInstrumentation } from '@fanin/core/adapter';
+import type { Tracer } from '@opentelemetry/api';
 import {
-  InstrumentationBase,
   InstrumentationNodeModuleDefinition,
   InstrumentationNodeModuleFile,
   isWrapped,
 } from '@opentelemetry/instrumentation';
 import { type ConsumeFunction, traceConsume } from './consume';
-import { type PublishFunction, traceConfirmPublish, tracePublish } from './publish';
-import { registerInstrumentation, unregisterInstrumentation } from './registry';
+import { Deliveries } from './deliveries';
+import { MESSAGING_SYSTEM_RABBITMQ } from './messages';
+import {
+  type PublishFunction,
+  type PublishState,
+  traceConfirmPublish,
+  tracePublish,
+} from './publish';
 import { type AmqpTracingSettings, resolveSettings } from './settings';
 import {
   type ChannelEmit,
-  endEveryPendingDelivery,
+  endDelivery,
   SETTLE_METHODS,
   type SettleMethod,
   type SettleMethodName,
@@ -33,8 +39,6 @@ export const CHANNEL_MODEL_FILES = [
   'amqplib/lib/callback_model.js',
 ];
 
-type Prototype = Record<string, unknown>;
-
 /** The exports of a channel model file that fanin patches. */
 export interface ChannelModelExports {
   Channel: { prototype: object };
@@ -43,26 +47,61 @@ export interface ChannelModelExports {
 
 const SETTLE_METHOD_NAMES = Object.keys(SETTLE_METHODS) as SettleMethodName[];
 
-/**
- * Traces amqplib 0.10.x to 2.x: publishes (PRODUCER spans, context in the
- * headers; on confirm channels ended at the confirm), consumed deliveries (a
- * `process` span each, ended at settlement), multiple-message settlements
- * (one settle span linked to every producer), and provides `consumeBatch`
- * with its tracer and config. This class only says where amqplib is
- * intercepted; what is recorded lives in publish.ts, consume.ts, settle.ts
- * and consume-batch.ts.
- */
-export class AmqplibInstrumentation extends InstrumentationBase<AmqplibInstrumentationConfig> {
-  // Not initialised in their declarations: InstrumentationBase's constructor
-  // calls enable() before this class's fields are set up.
-  private settingsCache?: TracingSettingsCache<AmqplibInstrumentationConfig, AmqpTracingSettings>;
+const IDENTITY: AdapterIdentity = Object.freeze({
+  system: MESSAGING_SYSTEM_RABBITMQ,
+  library: 'amqplib',
+  conflictAdvice:
+    'Turn the other one off: with getNodeAutoInstrumentations(), pass ' +
+    "{ '@opentelemetry/instrumentation-amqplib': { enabled: false } }; with the zero-code start, " +
+    'set OTEL_NODE_DISABLED_INSTRUMENTATIONS=amqplib; with dd-trace, DD_TRACE_AMQPLIB_ENABLED=false.',
+});
+
+interface InstanceState {
+  deliveries: Deliveries;
+  publish: PublishState;
   /** Every copy of the model files this instance patched (an application may load two). */
-  private patchedModels?: Set<ChannelModelExports>;
+  models: Set<ChannelModelExports>;
   /** Prototypes whose `emit` was inherited, so unpatching deletes the wrapper again. */
-  private inheritedEmit?: WeakSet<object>;
+  inheritedEmit: WeakSet<object>;
+}
+
+/**
+ * Traces amqplib 0.10.x to 2.x. This class says only where amqplib is
+ * intercepted: the channel classes' `publish` (publish.ts), `consume`
+ * (consume.ts), settlement methods and `emit` (settle.ts), and the confirm
+ * channel's `publish`; how an AMQP message reads is in messages.ts. The
+ * helpers amqplib lacks (`consumeBatch`, AMQP transactions) are in helpers/.
+ */
+export class AmqplibInstrumentation extends FaninInstrumentation<
+  AmqplibInstrumentationConfig,
+  AmqpTracingSettings
+> {
+  // Created on first use, and declared rather than defined (see FaninInstrumentation).
+  declare private instanceState?: InstanceState;
+
+  static readonly identity = IDENTITY;
 
   constructor(config: AmqplibInstrumentationConfig = {}) {
     super(PACKAGE_NAME, PACKAGE_VERSION, config);
+  }
+
+  protected override resolveSettings(
+    tracer: Tracer,
+    config: AmqplibInstrumentationConfig,
+  ): AmqpTracingSettings {
+    return resolveSettings(tracer, config);
+  }
+
+  private get state(): InstanceState {
+    this.instanceState ??= {
+      deliveries: new Deliveries((expired) => {
+        for (const delivery of expired) endDelivery(delivery, 'timeout');
+      }),
+      publish: { confirmPublishOn: undefined },
+      models: new Set(),
+      inheritedEmit: new WeakSet(),
+    };
+    return this.instanceState;
   }
 
   protected init() {
@@ -86,77 +125,61 @@ export class AmqplibInstrumentation extends InstrumentationBase<AmqplibInstrumen
 
   override enable(): void {
     super.enable();
-    for (const model of this.patchedModels ?? []) this.patchModel(model);
-    registerInstrumentation(this, () => this.currentSettings());
+    for (const model of this.state.models) this.patchModel(model);
   }
 
   override disable(): void {
     super.disable();
-    // InstrumentationBase remembers one copy per file; undo every copy it patched.
-    for (const model of this.patchedModels ?? []) this.unpatchWrappers(model);
-    unregisterInstrumentation(this);
-    endEveryPendingDelivery();
-  }
-
-  /** The current settings, or undefined while disabled (wrapped callbacks then pass through). */
-  private currentSettings(): AmqpTracingSettings | undefined {
-    if (!this.isEnabled()) return undefined;
-    this.settingsCache ??= new TracingSettingsCache(resolveSettings);
-    return this.settingsCache.get(this.tracer, this.getConfig());
+    // InstrumentationBase remembers one copy per file; undo every copy this instance patched.
+    for (const model of this.state.models) this.unpatchModel(model);
+    for (const delivery of this.state.deliveries.takeAll()) {
+      endDelivery(delivery, 'instrumentation_disabled');
+    }
   }
 
   private patchModel(model: ChannelModelExports): ChannelModelExports {
-    const channel = model?.Channel?.prototype as Prototype | undefined;
-    const confirm = model?.ConfirmChannel?.prototype as Prototype | undefined;
+    const channel = model?.Channel?.prototype;
+    const confirm = model?.ConfirmChannel?.prototype;
     if (channel === undefined || confirm === undefined) {
       this._diag.warn('amqplib channel classes not found; amqplib is not traced');
       return model;
     }
-    this.unpatchWrappers(model);
-    const getSettings = () => this.currentSettings();
-    this._wrap(channel, 'publish', (original) =>
-      tracePublish(getSettings, original as PublishFunction),
+    const { deliveries, publish, inheritedEmit } = this.state;
+    const settings = this.settings;
+    this.wrap(channel, 'publish', 'amqplib Channel.prototype.publish', (original) =>
+      tracePublish(settings, publish, original as PublishFunction),
     );
-    this._wrap(confirm, 'publish', (original) =>
-      traceConfirmPublish(getSettings, original as PublishFunction),
+    this.wrap(confirm, 'publish', 'amqplib ConfirmChannel.prototype.publish', (original) =>
+      traceConfirmPublish(settings, publish, original as PublishFunction),
     );
-    this._wrap(channel, 'consume', (original) =>
-      traceConsume(getSettings, original as ConsumeFunction),
+    this.wrap(channel, 'consume', 'amqplib Channel.prototype.consume', (original) =>
+      traceConsume(settings, deliveries, original as ConsumeFunction),
     );
     for (const name of SETTLE_METHOD_NAMES) {
-      this._wrap(channel, name, (original) =>
-        traceSettle(getSettings, name, original as SettleMethod),
+      this.wrap(channel, name, `amqplib Channel.prototype.${name}`, (original) =>
+        traceSettle(settings, deliveries, name, original as SettleMethod),
       );
     }
-    if (!Object.hasOwn(channel, 'emit')) {
-      this.inheritedEmit ??= new WeakSet();
-      this.inheritedEmit.add(channel);
-    }
-    this._wrap(channel, 'emit', (original) => traceChannelEmit(original as ChannelEmit));
-    this.patchedModels ??= new Set();
-    this.patchedModels.add(model);
+    if (!Object.hasOwn(channel, 'emit')) inheritedEmit.add(channel);
+    this.wrap(channel, 'emit', 'amqplib Channel.prototype.emit', (original) =>
+      traceChannelEmit(deliveries, original as ChannelEmit),
+    );
+    this.state.models.add(model);
     return model;
   }
 
   private unpatchModel(model: ChannelModelExports | undefined): void {
-    if (model !== undefined) this.unpatchWrappers(model);
-  }
-
-  private unpatchWrappers(model: ChannelModelExports): void {
-    const channel = model?.Channel?.prototype as Prototype | undefined;
-    const confirm = model?.ConfirmChannel?.prototype as Prototype | undefined;
-    if (confirm !== undefined) this.unwrapIfWrapped(confirm, 'publish');
+    const channel = model?.Channel?.prototype as Record<string, unknown> | undefined;
+    const confirm = model?.ConfirmChannel?.prototype;
+    if (confirm !== undefined) this.unwrap(confirm, 'publish');
     if (channel === undefined) return;
     for (const name of ['publish', 'consume', ...SETTLE_METHOD_NAMES, 'emit']) {
-      this.unwrapIfWrapped(channel, name);
+      this.unwrap(channel, name);
     }
-    if (this.inheritedEmit?.has(channel) && !isWrapped(channel.emit)) {
+    const { inheritedEmit } = this.state;
+    if (inheritedEmit.has(channel) && !isWrapped(channel.emit)) {
       delete channel.emit;
-      this.inheritedEmit.delete(channel);
+      inheritedEmit.delete(channel);
     }
-  }
-
-  private unwrapIfWrapped(prototype: Prototype, name: string): void {
-    if (Object.hasOwn(prototype, name) && isWrapped(prototype[name])) this._unwrap(prototype, name);
   }
 }

@@ -1,15 +1,15 @@
 import {
-  callHook,
-  headersWithContext,
-  messagingSpanName,
   recordError,
-  runInSpan,
-  warnOnceIfNoopSpan,
-} from '@fanin/core';
-import { type Context, context, diag, type Span, SpanKind, trace } from '@opentelemetry/api';
-import { publishAttributes, publishDestination } from './attributes';
+  type SentMessage,
+  type SettingsSource,
+  type StartedSend,
+  startSend,
+  traceSend,
+  transactionOf,
+} from '@fanin/core/adapter';
+import { context, type Span } from '@opentelemetry/api';
+import { type OutgoingPublish, outgoingPublish, publishReader } from './messages';
 import type { AmqpTracingSettings } from './settings';
-import { recordTransactionalPublish } from './transaction';
 import type { AmqpPublishOptions } from './types';
 
 type ConfirmCallback = (this: unknown, error: unknown, ok?: unknown) => void;
@@ -24,10 +24,42 @@ export type PublishFunction = (
   callback?: ConfirmCallback,
 ) => boolean;
 
-// A confirm channel's publish calls its plain channel's publish; while the
-// confirm wrapper is on the stack for a channel, the plain wrapper stands aside
-// so that one message gets one span. publish is synchronous, so a variable is enough.
-let confirmPublishOn: unknown;
+/**
+ * A confirm channel's publish calls its plain channel's publish; while one
+ * instance's confirm wrapper is on the stack for a channel, that instance's
+ * plain wrapper stands aside, so one message gets one span. publish is
+ * synchronous, so one field per instance is enough.
+ */
+export interface PublishState {
+  confirmPublishOn: unknown;
+}
+
+function describePublish(settings: AmqpTracingSettings, publish: OutgoingPublish) {
+  const { publishHook } = settings.config;
+  return {
+    messages: [publish],
+    reader: publishReader,
+    operationName: 'publish',
+    hook: publishHook && {
+      name: 'publishHook',
+      call: (span: Span) => {
+        const { channel: _channel, ...info } = publish;
+        return publishHook(span, info);
+      },
+    },
+  };
+}
+
+/** A publish inside an AMQP transaction (see helpers/transactions.ts) joins it. */
+function joinTransaction(
+  settings: SettingsSource<AmqpTracingSettings>,
+  channel: unknown,
+): ((sent: readonly SentMessage[]) => void) | undefined {
+  const transaction = transactionOf(channel);
+  if (transaction === undefined) return undefined;
+  transaction.offers.offer(settings);
+  return transaction.recorder.recordSent;
+}
 
 /**
  * Wraps a channel's `publish` (and so `sendToQueue`): a `publish {destination}`
@@ -35,20 +67,20 @@ let confirmPublishOn: unknown;
  * options' headers, ended when publish returns.
  */
 export function tracePublish(
-  getSettings: () => AmqpTracingSettings | undefined,
+  settings: SettingsSource<AmqpTracingSettings>,
+  state: PublishState,
   publish: PublishFunction,
 ): PublishFunction {
   return function tracedPublish(this: unknown, exchange, routingKey, content, options, ...rest) {
-    const settings = confirmPublishOn === this ? undefined : getSettings();
-    const started =
-      settings && startPublish(settings, this, false, exchange, routingKey, content, options);
-    if (started === undefined)
+    if (state.confirmPublishOn === this) {
       return publish.call(this, exchange, routingKey, content, options, ...rest);
-    return runInSpan(
-      started.span,
-      started.context,
-      () => publish.call(this, exchange, routingKey, content, started.options, ...rest),
-      () => started.span.end(),
+    }
+    const outgoing = outgoingPublish(this, false, [exchange, routingKey, content, options]);
+    return traceSend(
+      settings(),
+      (current) => describePublish(current, outgoing),
+      () => publish.call(this, exchange, routingKey, content, outgoing.options, ...rest),
+      joinTransaction(settings, this),
     );
   };
 }
@@ -59,7 +91,8 @@ export function tracePublish(
  * first. The caller's callback, if any, is called as before.
  */
 export function traceConfirmPublish(
-  getSettings: () => AmqpTracingSettings | undefined,
+  settings: SettingsSource<AmqpTracingSettings>,
+  state: PublishState,
   publish: PublishFunction,
 ): PublishFunction {
   return function tracedConfirmPublish(
@@ -70,118 +103,42 @@ export function traceConfirmPublish(
     options,
     callback,
   ) {
-    const outer = confirmPublishOn;
-    confirmPublishOn = this;
+    const outer = state.confirmPublishOn;
+    state.confirmPublishOn = this;
     try {
-      const settings = getSettings();
-      const started =
-        settings && startPublish(settings, this, true, exchange, routingKey, content, options);
+      const current = settings();
+      const outgoing = outgoingPublish(this, true, [exchange, routingKey, content, options]);
+      const started = current && startSend(current, (s) => describePublish(s, outgoing));
       if (started === undefined) {
         return publish.call(this, exchange, routingKey, content, options, callback);
       }
-      const end = onceEnding(started.span);
+      joinTransaction(settings, this)?.(started.sent);
+      const end = endOnConfirm(started);
       const onConfirm: ConfirmCallback = function confirmed(this: unknown, error, ok) {
         end(error);
         if (typeof callback === 'function') callback.call(this, error, ok);
       };
       try {
         return context.with(started.context, () =>
-          publish.call(this, exchange, routingKey, content, started.options, onConfirm),
+          publish.call(this, exchange, routingKey, content, outgoing.options, onConfirm),
         );
       } catch (error) {
         end(error);
         throw error;
       }
     } finally {
-      confirmPublishOn = outer;
+      state.confirmPublishOn = outer;
     }
   };
 }
 
-/** Ends `span` once: the confirm may come after a synchronous failure was recorded. */
-function onceEnding(span: Span): (error: unknown) => void {
+/** Ends the publish span once: the confirm may come after a synchronous failure was recorded. */
+function endOnConfirm(started: StartedSend): (error: unknown) => void {
   let ended = false;
   return (error) => {
     if (ended) return;
     ended = true;
-    if (error !== null && error !== undefined) recordError(span, error);
-    span.end();
+    if (error !== null && error !== undefined) recordError(started.span, error);
+    started.end();
   };
-}
-
-interface StartedPublish {
-  span: Span;
-  context: Context;
-  /** The options to publish with: the caller's, or a copy carrying the trace context. */
-  options: AmqpPublishOptions | undefined;
-}
-
-function startPublish(
-  settings: AmqpTracingSettings,
-  channel: unknown,
-  isConfirmChannel: boolean,
-  exchange: string,
-  routingKey: string,
-  content: Buffer,
-  options: AmqpPublishOptions | undefined,
-): StartedPublish | undefined {
-  try {
-    const parent = context.active();
-    const span = settings.tracer.startSpan(
-      messagingSpanName('publish', publishDestination(exchange, routingKey)),
-      {
-        kind: SpanKind.PRODUCER,
-        attributes: publishAttributes(
-          settings.names,
-          channel,
-          exchange,
-          routingKey,
-          content,
-          options,
-        ),
-      },
-      parent,
-    );
-    warnOnceIfNoopSpan(span);
-    const spanContext = trace.setSpan(parent, span);
-    const traced = optionsWithContext(options, spanContext, settings);
-    recordTransactionalPublish(
-      channel,
-      publishDestination(exchange, routingKey),
-      span.spanContext(),
-      traced?.headers,
-      traced !== options,
-    );
-    callHook('publishHook', settings.config.publishHook, span, {
-      exchange,
-      routingKey,
-      content,
-      options: traced,
-      isConfirmChannel,
-    });
-    return { span, context: spanContext, options: traced };
-  } catch (error) {
-    diag.error('fanin: could not start the publish span; the message goes out untraced', error);
-    return undefined;
-  }
-}
-
-/**
- * A copy of the caller's options with the context in `headers`. The caller's
- * object is left as it was: applications often reuse one options object for
- * every publish.
- */
-function optionsWithContext(
-  options: AmqpPublishOptions | undefined,
-  ctx: Context,
-  settings: AmqpTracingSettings,
-): AmqpPublishOptions | undefined {
-  const given = typeof options === 'object' && options !== null ? options : undefined;
-  const headers = headersWithContext(
-    given?.headers,
-    ctx,
-    settings.config.overwriteExistingContext === true,
-  );
-  if (headers === undefined) return options;
-  return { ...given, headers };
 }

@@ -1,5 +1,6 @@
-import { resolveTracingSettings, type TracingSettings } from '@fanin/core';
-import { diag, type Tracer } from '@opentelemetry/api';
+import { resolveTracingSettings, type TracingSettings, warnOnce } from '@fanin/core/adapter';
+import type { Tracer } from '@opentelemetry/api';
+import { MESSAGING_SYSTEM_RABBITMQ } from './messages';
 import type { AmqplibInstrumentationConfig } from './types';
 
 export const DEFAULT_CONSUME_TIMEOUT_MS = 60_000;
@@ -15,7 +16,7 @@ export function resolveSettings(
   config: AmqplibInstrumentationConfig,
 ): AmqpTracingSettings {
   return {
-    ...resolveTracingSettings(tracer, config),
+    ...resolveTracingSettings(MESSAGING_SYSTEM_RABBITMQ, tracer, config),
     consumeTimeoutMs: resolveConsumeTimeout(config.consumeTimeoutMs),
   };
 }
@@ -23,7 +24,11 @@ export function resolveSettings(
 function resolveConsumeTimeout(value: number | undefined): number {
   if (value === undefined) return DEFAULT_CONSUME_TIMEOUT_MS;
   if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
-    diag.warn(`fanin: consumeTimeoutMs must be a number >= 0, got ${String(value)}`);
+    warnOnce(
+      'FANIN_INVALID_OPTION',
+      `fanin: consumeTimeoutMs must be a number >= 0, got ${String(value)}; using ${DEFAULT_CONSUME_TIMEOUT_MS}`,
+      `consumeTimeoutMs=${String(value)}`,
+    );
     return DEFAULT_CONSUME_TIMEOUT_MS;
   }
   // setTimeout cannot wait longer than 2^31-1 ms; past that, wait forever.

@@ -1,8 +1,15 @@
+import {
+  callHook,
+  recordSettlement,
+  recordSettlementSpan,
+  type SettingsSource,
+  type Settlement,
+  type SettlementDetails,
+} from '@fanin/core/adapter';
 import { diag } from '@opentelemetry/api';
-import { takeEveryPendingDelivery, trackerOf } from './deliveries';
-import { endDeliverySpan } from './delivery-span';
+import type { Deliveries, PendingDelivery } from './deliveries';
+import { deliveryLinkAttributes, peerAttributes } from './messages';
 import type { AmqpTracingSettings } from './settings';
-import { recordSettlementSpan } from './settlement-span';
 
 /** One settlement call as the broker sees it. */
 export interface SettleRequest {
@@ -53,6 +60,33 @@ export const SETTLE_METHODS = {
 
 export type SettleMethodName = keyof typeof SETTLE_METHODS;
 
+/** Says on a delivery's span how it was settled, calls the end hook, and ends it. Never throws. */
+export function endDelivery(
+  delivery: PendingDelivery,
+  settlement: Settlement,
+  details: SettlementDetails = {},
+): void {
+  const { span, settings } = delivery;
+  // A channel error the consumer callback itself caused is already on the span.
+  const reported =
+    details.error !== undefined && details.error === delivery.callbackError
+      ? { ...details, error: undefined }
+      : details;
+  recordSettlement(span, settlement, reported);
+  const { consumeEndHook } = settings.config;
+  callHook('consumeEndHook', consumeEndHook, span, {
+    queue: delivery.queue,
+    message: delivery.message,
+    settlement,
+    requeue: details.requeue,
+  });
+  try {
+    span.end();
+  } catch (error) {
+    diag.debug('fanin: could not end the span of a delivery', error);
+  }
+}
+
 /**
  * Wraps a settlement method (`ack`, `nack`, `reject`, `ackAll`, `nackAll`).
  * amqplib sends the frame first; only when that did not throw are the spans
@@ -60,7 +94,8 @@ export type SettleMethodName = keyof typeof SETTLE_METHODS;
  * recorded.
  */
 export function traceSettle(
-  getSettings: () => AmqpTracingSettings | undefined,
+  settings: SettingsSource<AmqpTracingSettings>,
+  deliveries: Deliveries,
   name: SettleMethodName,
   method: SettleMethod,
 ): SettleMethod {
@@ -68,7 +103,7 @@ export function traceSettle(
   return function tracedSettle(this: unknown, ...args: unknown[]) {
     const result = method.apply(this, args);
     try {
-      settle(getSettings(), this, describe(...args));
+      settle(settings(), deliveries, this, describe(...args));
     } catch (error) {
       diag.error(`fanin: could not record ${name}; the settlement itself went out`, error);
     }
@@ -78,23 +113,36 @@ export function traceSettle(
 
 function settle(
   settings: AmqpTracingSettings | undefined,
+  deliveries: Deliveries,
   channel: unknown,
   request: SettleRequest,
 ): void {
-  const tracker = trackerOf(channel);
+  const tracker = deliveries.of(channel);
   if (tracker === undefined || tracker.size === 0 || Number.isNaN(request.tag)) return;
   const covered = tracker.take(request.tag, request.multiple);
   if (covered.length === 0) return;
   const details = { requeue: request.requeue, multiple: request.multiple };
-  for (const delivery of covered) endDeliverySpan(delivery, request.kind, details);
+  for (const delivery of covered) endDelivery(delivery, request.kind, details);
   if (
-    settings !== undefined &&
-    request.multiple &&
-    covered.length > 1 &&
-    settings.config.batchSettlementSpans !== false
+    settings === undefined ||
+    !request.multiple ||
+    covered.length < 2 ||
+    settings.config.batchSettlementSpans === false
   ) {
-    recordSettlementSpan(settings, channel, request, covered);
+    return;
   }
+  const queues = new Set(covered.map((delivery) => delivery.queue));
+  recordSettlementSpan(settings, {
+    destination: queues.size === 1 ? covered[0]?.queue : undefined,
+    settlement: request.kind,
+    details: { requeue: request.requeue },
+    messages: covered,
+    reader: {
+      headers: (delivery) => delivery.message.properties?.headers,
+      linkAttributes: (delivery) => deliveryLinkAttributes(delivery.message),
+    },
+    attributes: peerAttributes(channel),
+  });
 }
 
 export type ChannelEmit = (this: unknown, event: string | symbol, ...args: unknown[]) => boolean;
@@ -104,29 +152,19 @@ export type ChannelEmit = (this: unknown, event: string | symbol, ...args: unkno
  * requeues every unsettled delivery of a closed channel, so their spans end
  * there, saying so.
  */
-export function traceChannelEmit(emit: ChannelEmit): ChannelEmit {
+export function traceChannelEmit(deliveries: Deliveries, emit: ChannelEmit): ChannelEmit {
   return function tracedEmit(this: unknown, event, ...args) {
     if (event === 'error' || event === 'close') {
       try {
-        endOnChannelEnd(this, event, args[0]);
+        const tracker = deliveries.of(this);
+        const settlement = event === 'error' ? 'channel_error' : 'channel_closed';
+        for (const delivery of tracker?.takeAll() ?? []) {
+          endDelivery(delivery, settlement, { error: args[0] });
+        }
       } catch (error) {
         diag.error('fanin: could not end the spans of a closed channel', error);
       }
     }
     return emit.call(this, event, ...args);
   };
-}
-
-function endOnChannelEnd(channel: unknown, event: 'error' | 'close', error: unknown): void {
-  const tracker = trackerOf(channel);
-  if (tracker === undefined || tracker.size === 0) return;
-  const settlement = event === 'error' ? 'channel_error' : 'channel_closed';
-  for (const delivery of tracker.takeAll()) endDeliverySpan(delivery, settlement, { error });
-}
-
-/** Ends the span of every delivery still waiting for its settlement (on disable()). */
-export function endEveryPendingDelivery(): void {
-  for (const delivery of takeEveryPendingDelivery()) {
-    endDeliverySpan(delivery, 'instrumentation_disabled');
-  }
 }

@@ -1,4 +1,5 @@
-import type { MessageContextMode, TracingConfig } from '@fanin/core';
+import type { TracingConfig } from '@fanin/core';
+import type { Settlement } from '@fanin/core/adapter';
 import type { Span } from '@opentelemetry/api';
 import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
 
@@ -23,23 +24,14 @@ export interface AmqpMessage {
   };
 }
 
+export type { Settlement };
+
 /** The publish options fanin reads and extends (amqplib's `Options.Publish`). */
 export interface AmqpPublishOptions {
   headers?: Record<string, unknown> | undefined;
   messageId?: unknown;
   correlationId?: unknown;
 }
-
-/** How a delivery, or several, left the consumer. */
-export type Settlement =
-  | 'ack'
-  | 'nack'
-  | 'reject'
-  | 'auto_ack'
-  | 'channel_closed'
-  | 'channel_error'
-  | 'timeout'
-  | 'instrumentation_disabled';
 
 /** What the publish hook is told about a message being published. */
 export interface PublishHookInfo {
@@ -72,13 +64,13 @@ export interface BatchHookInfo {
   messages: readonly AmqpMessage[];
 }
 
+/**
+ * Also core's `TracingConfig`: `maxLinksPerSpan`, `overflow`,
+ * `semconvStability`, `perMessageSpans` (for `consumeBatch`), `messageContext`
+ * (for `consume` deliveries), `consumerSpanParent`, `overwriteExistingContext`,
+ * `processWarnings`.
+ */
 export interface AmqplibInstrumentationConfig extends InstrumentationConfig, TracingConfig {
-  /**
-   * How a `consume` delivery's span relates to the producer: `parent+link`
-   * (default) makes the producer its parent and links it; `link-only` starts a
-   * new trace that links the producer.
-   */
-  messageContext?: MessageContextMode;
   /**
    * A delivery's `process` span ends at its ack, nack or reject, at channel
    * close or error, or after this many milliseconds without one (`timeout`).
@@ -92,10 +84,6 @@ export interface AmqplibInstrumentationConfig extends InstrumentationConfig, Tra
    * covers. Default true.
    */
   batchSettlementSpans?: boolean;
-  /** Also start a child span per message of a `consumeBatch` batch. Default false. */
-  perMessageSpans?: boolean;
-  /** Replace a trace context a message's headers already carry when publishing it. Default false. */
-  overwriteExistingContext?: boolean;
   /** Called with each publish span, before the message goes out. */
   publishHook?: (span: Span, info: PublishHookInfo) => void;
   /** Called with each delivery's `process` span, before the consumer callback runs. */

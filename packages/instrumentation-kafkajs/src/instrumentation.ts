@@ -1,14 +1,9 @@
-import { resolveTracingSettings, TracingSettingsCache } from '@fanin/core';
-import {
-  InstrumentationBase,
-  InstrumentationNodeModuleDefinition,
-  isWrapped,
-} from '@opentelemetry/instrumentation';
-import type { Consumer, ConsumerConfig, Kafka, Producer } from 'kafkajs';
-import { traceConsumerRun } from './consumer';
-import { traceProducerSends } from './producer';
-import type { KafkaTracingSettings } from './settings';
-import { traceTransactions } from './transaction';
+import { type AdapterIdentity, FaninInstrumentation } from '@fanin/core/adapter';
+import { InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
+import type { Kafka } from 'kafkajs';
+import { traceConsumerFactory } from './consumer';
+import { MESSAGING_SYSTEM_KAFKA } from './messages';
+import { traceProducerFactory } from './producer';
 import type { KafkaJsInstrumentationConfig } from './types';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
 
@@ -16,15 +11,23 @@ type KafkaModule = { Kafka: { prototype: Kafka } };
 
 const SUPPORTED_VERSIONS = ['>=2.0.0 <3'];
 
+const IDENTITY: AdapterIdentity = Object.freeze({
+  system: MESSAGING_SYSTEM_KAFKA,
+  library: 'kafkajs',
+  conflictAdvice:
+    'Turn the other one off: with getNodeAutoInstrumentations(), pass ' +
+    "{ '@opentelemetry/instrumentation-kafkajs': { enabled: false } }; with the zero-code start, " +
+    'set OTEL_NODE_DISABLED_INSTRUMENTATIONS=kafkajs; with dd-trace, DD_TRACE_KAFKAJS_ENABLED=false.',
+});
+
 /**
- * Traces kafkajs 2.x: producers' sends, and consumers' `eachBatch` (one span
- * per call, linked to every producer) and `eachMessage` handlers. This class
- * only says where kafkajs is intercepted; what is recorded lives in
- * producer.ts, batch.ts and message.ts.
+ * Traces kafkajs 2.x. This class says only where kafkajs is intercepted:
+ * `Kafka.prototype.producer` and `.consumer`, then the producers' sends and
+ * transactions (producer.ts, transaction.ts) and the consumers' `run`
+ * handlers (consumer.ts); how a kafkajs message reads is in messages.ts.
  */
-export class KafkaJsInstrumentation extends InstrumentationBase<KafkaJsInstrumentationConfig> {
-  // Created lazily: the base constructor enables (and so patches) before fields are set.
-  private settingsCache?: TracingSettingsCache<KafkaJsInstrumentationConfig, KafkaTracingSettings>;
+export class KafkaJsInstrumentation extends FaninInstrumentation<KafkaJsInstrumentationConfig> {
+  static readonly identity = IDENTITY;
 
   constructor(config: KafkaJsInstrumentationConfig = {}) {
     super(PACKAGE_NAME, PACKAGE_VERSION, config);
@@ -35,55 +38,33 @@ export class KafkaJsInstrumentation extends InstrumentationBase<KafkaJsInstrumen
       'kafkajs',
       SUPPORTED_VERSIONS,
       (moduleExports: KafkaModule) => {
-        this.patch(kafkaClass(moduleExports));
+        this.patch(kafkaPrototype(moduleExports));
         return moduleExports;
       },
       (moduleExports: KafkaModule | undefined) => {
-        if (moduleExports) this.unpatch(kafkaClass(moduleExports));
+        if (moduleExports) this.unpatch(kafkaPrototype(moduleExports));
       },
     );
   }
 
-  /** The current settings, or undefined while disabled (wrapped objects then pass through). */
-  private readonly currentSettings = (): KafkaTracingSettings | undefined => {
-    if (!this.isEnabled()) return undefined;
-    this.settingsCache ??= new TracingSettingsCache(resolveTracingSettings);
-    return this.settingsCache.get(this.tracer, this.getConfig());
-  };
-
   private patch(prototype: Kafka): void {
-    this.unpatch(prototype);
-    this._wrap(prototype, 'producer', (original) => this.wrapProducerFactory(original));
-    this._wrap(prototype, 'consumer', (original) => this.wrapConsumerFactory(original));
+    const settings = this.settings;
+    this.wrap(prototype, 'producer', 'kafkajs Kafka.prototype.producer', (original) =>
+      traceProducerFactory(settings, original as unknown as Kafka['producer']),
+    );
+    this.wrap(prototype, 'consumer', 'kafkajs Kafka.prototype.consumer', (original) =>
+      traceConsumerFactory(settings, original as unknown as Kafka['consumer']),
+    );
   }
 
   private unpatch(prototype: Kafka): void {
-    if (isWrapped(prototype.producer)) this._unwrap(prototype, 'producer');
-    if (isWrapped(prototype.consumer)) this._unwrap(prototype, 'consumer');
-  }
-
-  private wrapConsumerFactory(original: Kafka['consumer']): Kafka['consumer'] {
-    const getSettings = this.currentSettings;
-    return function consumer(this: Kafka, config: ConsumerConfig): Consumer {
-      const created = original.call(this, config);
-      created.run = traceConsumerRun(getSettings, config?.groupId, created.run);
-      return created;
-    };
-  }
-
-  private wrapProducerFactory(original: Kafka['producer']): Kafka['producer'] {
-    const getSettings = this.currentSettings;
-    return function producer(this: Kafka, ...args: Parameters<Kafka['producer']>): Producer {
-      const created = original.apply(this, args);
-      traceProducerSends(getSettings, created);
-      created.transaction = traceTransactions(getSettings, created.transaction);
-      return created;
-    };
+    this.unwrap(prototype, 'producer');
+    this.unwrap(prototype, 'consumer');
   }
 }
 
-/** The Kafka class from the CommonJS exports or an ESM namespace. */
-function kafkaClass(moduleExports: KafkaModule & { default?: KafkaModule }): Kafka {
+/** The Kafka class's prototype, from the CommonJS exports or an ESM namespace. */
+function kafkaPrototype(moduleExports: KafkaModule & { default?: KafkaModule }): Kafka {
   const kafkajs = moduleExports.Kafka ? moduleExports : (moduleExports.default ?? moduleExports);
   return kafkajs.Kafka.prototype;
 }

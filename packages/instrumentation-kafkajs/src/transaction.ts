@@ -1,9 +1,7 @@
-import { runInSpan, type TransactionOutcome, TransactionRecorder } from '@fanin/core';
-import { diag } from '@opentelemetry/api';
+import { type SettingsSource, TransactionRecorder, traceTransactionEnd } from '@fanin/core/adapter';
 import type { Producer, Transaction } from 'kafkajs';
-import { operationAttributes } from './attributes';
-import { batchMessages, recordMessages, type SentMessage, traceSend } from './producer';
-import type { KafkaTracingSettings } from './settings';
+import type { KafkaTracingSettings } from './messages';
+import { batchMessages, recordMessages, traceSendFunction } from './producer';
 
 export const ATTR_FANIN_TRANSACTION_OFFSET_PARTITIONS = 'fanin.transaction.offset_partitions';
 
@@ -14,18 +12,15 @@ export const ATTR_FANIN_TRANSACTION_OFFSET_PARTITIONS = 'fanin.transaction.offse
  * A commit that fails is ERROR; an abort is not an error, only marked so.
  */
 export function traceTransactions(
-  getSettings: () => KafkaTracingSettings | undefined,
+  settings: SettingsSource<KafkaTracingSettings>,
   transaction: Producer['transaction'],
 ): Producer['transaction'] {
   return async function tracedTransaction(this: unknown): Promise<Transaction> {
     const txn = await transaction.call(this);
     const recorder = new TransactionRecorder();
     let offsetPartitions = 0;
-    const record = (messages: readonly SentMessage[]) => {
-      for (const { topic, creationContext } of messages) recorder.record(topic, creationContext);
-    };
-    txn.send = traceSend(getSettings, recordMessages, txn.send, record);
-    txn.sendBatch = traceSend(getSettings, batchMessages, txn.sendBatch, record);
+    txn.send = traceSendFunction(settings, recordMessages, txn.send, recorder.recordSent);
+    txn.sendBatch = traceSendFunction(settings, batchMessages, txn.sendBatch, recorder.recordSent);
     const sendOffsets = txn.sendOffsets;
     txn.sendOffsets = function tracedSendOffsets(this: unknown, offsets) {
       for (const { partitions } of offsets?.topics ?? []) {
@@ -33,32 +28,21 @@ export function traceTransactions(
       }
       return sendOffsets.call(this, offsets);
     };
-    const end = (outcome: TransactionOutcome, original: () => Promise<void>) =>
+    const end = (outcome: 'committed' | 'aborted', original: () => Promise<void>) =>
       function endTransaction(this: unknown): Promise<void> {
-        const settings = getSettings();
-        const fanIn =
-          settings && startTransactionSpan(settings, recorder, outcome, offsetPartitions);
-        if (fanIn === undefined) return original.call(this);
-        return runInSpan(fanIn.span, fanIn.context, () => original.call(this), fanIn.end);
+        return traceTransactionEnd(
+          settings(),
+          {
+            recorder,
+            outcome,
+            operationName: 'send',
+            attributes: { [ATTR_FANIN_TRANSACTION_OFFSET_PARTITIONS]: offsetPartitions },
+          },
+          () => original.call(this),
+        );
       };
     txn.commit = end('committed', txn.commit);
     txn.abort = end('aborted', txn.abort);
     return txn;
   };
-}
-
-function startTransactionSpan(
-  settings: KafkaTracingSettings,
-  recorder: TransactionRecorder,
-  outcome: TransactionOutcome,
-  offsetPartitions: number,
-) {
-  try {
-    const attributes = operationAttributes(settings, 'send', undefined);
-    attributes[ATTR_FANIN_TRANSACTION_OFFSET_PARTITIONS] = offsetPartitions;
-    return recorder.startSpan(settings.tracer, outcome, attributes, settings.limits);
-  } catch (error) {
-    diag.error('fanin: could not record the transaction span', error);
-    return undefined;
-  }
 }

@@ -1,4 +1,4 @@
-import type { BatchChannel } from '../consume-batch';
+import type { BatchChannel } from '../helpers/consume-batch';
 import type { AmqpMessage } from '../types';
 import type { AmqplibCopy, AmqpMethodIds, SimulatableChannel } from './amqplib-copies';
 

@@ -1,11 +1,23 @@
-import { callHook, runInSpan } from '@fanin/core';
-import { diag } from '@opentelemetry/api';
-import { type BatchOutcome, recordBatchOutcome, startBatchSpan } from './batch-span';
+import { ATTR_FANIN_MESSAGES_REDELIVERED } from '@fanin/core';
+import {
+  callHook,
+  markSelfTraced,
+  recordError,
+  recordSettlement,
+  recordSettlementAttributes,
+  runInSpan,
+  SettingsOffers,
+  type Settlement,
+  type SettlementDetails,
+  startBatchSpan,
+} from '@fanin/core/adapter';
+import { diag, type Span } from '@opentelemetry/api';
+import { deliveryReader, peerAttributes } from '../messages';
+import type { AmqpTracingSettings } from '../settings';
+import type { AmqpMessage } from '../types';
 import { Batcher } from './batcher';
 import { callChannel } from './channel-calls';
-import { untracedConsumer } from './consume';
-import { batchTracingSettings } from './registry';
-import type { AmqpMessage } from './types';
+import { helperSettings } from './fallback-settings';
 
 /** The options of `channel.consume` that `consumeBatch` passes on (it needs acknowledgements). */
 export interface BatchConsumeOptions {
@@ -67,8 +79,9 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * `process {queue}` span linked to every message's producer. When it
  * succeeds the batch is acked, when it throws (or rejects) the batch is
  * nacked, requeued by default. Give it a channel of its own: it then settles
- * each batch with one multiple ack or nack. Without a registered
- * `AmqplibInstrumentation` it records through the global tracer provider.
+ * each batch with one multiple ack or nack. It records with the config of
+ * the `AmqplibInstrumentation` that intercepts the channel's `consume`, or,
+ * without one, with the defaults through the global tracer provider.
  */
 export async function consumeBatch<M extends AmqpMessage>(
   channel: BatchChannel<M>,
@@ -116,8 +129,60 @@ function validate(options: ConsumeBatchOptions<never>): Limits {
   return { maxMessages, maxWaitMs, prefetch };
 }
 
+/** How a batch was settled, as its span reports it. */
+interface BatchOutcome extends SettlementDetails {
+  settlement: Extract<Settlement, 'ack' | 'nack' | 'channel_closed'>;
+}
+
+/**
+ * Says on the batch span how the batch was settled. A failed handler already
+ * set the span's status (its own error); a batch the channel's closing kept
+ * from being acked says so, with the error the ack met, if any.
+ */
+function recordBatchOutcome(span: Span, outcome: BatchOutcome): void {
+  try {
+    if (outcome.settlement !== 'channel_closed') {
+      recordSettlementAttributes(span, outcome.settlement, outcome);
+      return;
+    }
+    recordSettlement(span, outcome.settlement, outcome);
+    if (outcome.error !== undefined) recordError(span, outcome.error);
+  } catch (error) {
+    diag.debug('fanin: could not record how a batch was settled', error);
+  }
+}
+
+function describeBatch<M extends AmqpMessage>(
+  settings: AmqpTracingSettings,
+  channel: unknown,
+  queue: string,
+  messages: readonly M[],
+) {
+  const { batchHook, consumeHook } = settings.config;
+  const attributes = peerAttributes(channel);
+  attributes[ATTR_FANIN_MESSAGES_REDELIVERED] = messages.filter(
+    (message) => message.fields?.redelivered === true,
+  ).length;
+  return {
+    destination: queue,
+    attributes,
+    messages,
+    reader: deliveryReader(channel),
+    batchHook: batchHook && {
+      name: 'batchHook',
+      call: (span: Span) => batchHook(span, { queue, messages }),
+    },
+    messageHook: consumeHook && {
+      name: 'consumeHook',
+      call: (span: Span, message: AmqpMessage) => consumeHook(span, { queue, message }),
+    },
+  };
+}
+
 class BatchConsumption<M extends AmqpMessage> implements BatchConsumer {
   consumerTag = '';
+  /** The settings offered by the instrumentation instances that intercept the channel's consume. */
+  private readonly offers = new SettingsOffers();
   readonly stopped: Promise<void>;
   private resolveStopped: () => void = () => {};
   private state: 'running' | 'stopping' | 'stopped' = 'running';
@@ -154,7 +219,7 @@ class BatchConsumption<M extends AmqpMessage> implements BatchConsumer {
         this.channel,
         'consume',
         this.queue,
-        untracedConsumer(this.onMessage),
+        markSelfTraced(this.onMessage, this.offers),
         { ...this.options.consumeOptions, noAck: false },
       );
       this.consumerTag = ok?.consumerTag ?? this.options.consumeOptions?.consumerTag ?? '';
@@ -209,7 +274,9 @@ class BatchConsumption<M extends AmqpMessage> implements BatchConsumer {
   /** Runs the handler in the batch span and settles the batch. Never rejects. */
   private async handle(batch: M[]): Promise<void> {
     if (this.channelClosed) return;
-    const fanIn = startBatchSpan(batchTracingSettings(), this.channel, this.queue, batch);
+    const fanIn = startBatchSpan(helperSettings(this.offers), (settings) =>
+      describeBatch(settings, this.channel, this.queue, batch),
+    );
     let failure: { error: unknown } | undefined;
     try {
       // A copy: the handler may do what it likes with its array.

@@ -1,3 +1,5 @@
+import { isPromiseLike } from '@fanin/core/adapter';
+
 /**
  * Calls an amqplib channel method that answers through a promise (the promise
  * API) or a trailing node-style callback (the callback API). The callback is
@@ -17,12 +19,4 @@ export function callChannel<T>(channel: object, method: string, ...args: unknown
     });
     if (isPromiseLike(result)) (result as PromiseLike<T>).then(resolve, reject);
   });
-}
-
-function isPromiseLike(value: unknown): boolean {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }

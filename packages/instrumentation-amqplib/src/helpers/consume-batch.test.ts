@@ -9,13 +9,13 @@ import {
   testTraceId,
 } from '@fanin/test-utils';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { AmqplibInstrumentation } from '../instrumentation';
+import { amqplibCopies } from '../test-support/amqplib-copies';
+import { HOSTILE_HEADERS, nextTurn, producerHeaders } from '../test-support/fixtures';
+import { type Api, SimulatedChannel } from '../test-support/simulated-broker';
+import type { AmqpMessage } from '../types';
+import { PACKAGE_NAME } from '../version';
 import { type ConsumeBatchOptions, consumeBatch } from './consume-batch';
-import { AmqplibInstrumentation } from './instrumentation';
-import { amqplibCopies } from './test-support/amqplib-copies';
-import { HOSTILE_HEADERS, nextTurn, producerHeaders } from './test-support/fixtures';
-import { type Api, SimulatedChannel } from './test-support/simulated-broker';
-import type { AmqpMessage } from './types';
-import { PACKAGE_NAME } from './version';
 
 const tracing = installTestTracing();
 const instrumentation = new AmqplibInstrumentation();

@@ -1,0 +1,70 @@
+// @fanin/core/adapter: what an instrumentation adapter builds on. An adapter
+// says where its library is intercepted (a FaninInstrumentation subclass) and
+// how to read a message (a MessageReader / OutgoingReader); the flows below
+// own the life of every span. See ARCHITECTURE.md at the repository root.
+
+export { type FaninWarningCode, warnOnce } from './diagnostics';
+export type { FanInSpan } from './fan-in-span';
+export {
+  beginTransaction,
+  type CarrierTransaction,
+  markSelfTraced,
+  SettingsOffers,
+  selfTracedOffers,
+  transactionOf,
+} from './handoff';
+export { type AdapterIdentity, FaninInstrumentation } from './instrumentation';
+export type { MessageReader } from './message-reader';
+export type { MessageContextMode, MessageSpan } from './message-span';
+export type { OpenSpan } from './open-span';
+export type { HookCall } from './operation';
+export { callHook, isPromiseLike, recordError, runInSpan } from './run-in-span';
+export {
+  ATTR_ERROR_TYPE,
+  ATTR_MESSAGING_BATCH_MESSAGE_COUNT,
+  ATTR_MESSAGING_CONSUMER_GROUP_NAME,
+  ATTR_MESSAGING_DESTINATION_NAME,
+  ATTR_MESSAGING_DESTINATION_PARTITION_ID,
+  ATTR_MESSAGING_MESSAGE_BODY_SIZE,
+  ATTR_MESSAGING_MESSAGE_CONVERSATION_ID,
+  ATTR_MESSAGING_MESSAGE_ID,
+  ATTR_MESSAGING_OPERATION_NAME,
+  ATTR_MESSAGING_OPERATION_TYPE,
+  ATTR_MESSAGING_SYSTEM,
+  ATTR_NETWORK_PEER_ADDRESS,
+  ATTR_NETWORK_PEER_PORT,
+  MessagingAttributeNames,
+  type MessagingOperationType,
+  messagingSpanName,
+  type RenamedAttribute,
+} from './semconv';
+export {
+  resolveTracingSettings,
+  type SettingsSource,
+  type TracingSettings,
+  TracingSettingsCache,
+} from './settings';
+export {
+  recordSettlement,
+  recordSettlementAttributes,
+  recordSettlementSpan,
+  type Settlement,
+  type SettlementDescription,
+  type SettlementDetails,
+} from './settlement';
+export { type BatchDescription, startBatchSpan, traceBatch } from './trace-batch';
+export { type MessageDescription, startMessage, traceMessage } from './trace-message';
+export {
+  type OutgoingReader,
+  type SendDescription,
+  type SentMessage,
+  type StartedSend,
+  startSend,
+  traceSend,
+} from './trace-send';
+export {
+  type TransactionEnd,
+  type TransactionOutcome,
+  TransactionRecorder,
+  traceTransactionEnd,
+} from './trace-transaction';
