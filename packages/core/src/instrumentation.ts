@@ -142,9 +142,15 @@ export abstract class FaninInstrumentation<
    * what it made before now is not traced.
    */
   private patchCopiesLoadedEarlier(): void {
-    const onRequire = (this as unknown as { _onRequire?: RequireHook })._onRequire?.bind(this);
+    // The base class's own definitions: getModuleDefinitions() would make new ones,
+    // which disable() would not know to unpatch.
+    const base = this as unknown as {
+      _onRequire?: RequireHook;
+      _modules?: InstrumentationModuleDefinition[];
+    };
+    const onRequire = base._onRequire?.bind(this);
     if (onRequire === undefined) return;
-    for (const definition of this.getModuleDefinitions()) {
+    for (const definition of base._modules ?? []) {
       const copies = loadedCopies(definition);
       for (const copy of copies) onRequire(definition, copy.exports, copy.name, copy.baseDir);
       if (copies.length === 0) continue;

@@ -22,12 +22,14 @@ interface ShimmerFields {
 }
 
 const OWNER = Symbol.for('@fanin/core:wrapper-owner');
+/** On a fanin wrapper: whether the instance that installed it is enabled. */
+const ACTIVE = Symbol.for('@fanin/core:wrapper-active');
 /** How many wrappers deep a chain is followed before giving up. */
 const MAX_CHAIN = 32;
 /** When wrappers are checked after patching, in milliseconds (0: the next turn of the event loop). */
 const VERIFY_AFTER_MS = [0, 1_000, 10_000, 60_000];
 
-type Fields = ShimmerFields & { [OWNER]?: object };
+type Fields = ShimmerFields & { [OWNER]?: object; [ACTIVE]?: () => boolean };
 
 function fieldsOf(value: unknown): Fields | undefined {
   return typeof value === 'function' ? (value as unknown as Fields) : undefined;
@@ -112,15 +114,20 @@ export class Patcher {
 
   /**
    * Removes this instance's wrapper of `target[name]` when it is the
-   * outermost one; otherwise leaves it in the chain, where it passes calls
-   * through while the instance is disabled.
+   * outermost one, and below it the wrappers of fanin instances that are
+   * disabled too; otherwise leaves it in the chain, where it passes calls
+   * through while the instance is disabled, until the wrapper above it goes.
    */
   unwrap(target: object, name: string): void {
     const record = target as Record<string, unknown>;
     this.installed.delete(this.keyOf(target, name));
-    const current = fieldsOf(record[name]);
-    if (current?.[OWNER] !== this.owner) return;
-    setProperty(record, name, current.__original);
+    if (fieldsOf(record[name])?.[OWNER] !== this.owner) return;
+    for (let depth = 0; depth < MAX_CHAIN; depth++) {
+      const current = fieldsOf(record[name]);
+      const disabled = current?.[OWNER] === this.owner || current?.[ACTIVE]?.() === false;
+      if (current === undefined || !disabled) return;
+      setProperty(record, name, current.__original);
+    }
   }
 
   /** Whether this instance's wrapper is anywhere in the chain of `value`. */
@@ -171,6 +178,7 @@ export class Patcher {
       if (target[name] === wrapper) setProperty(target, name, original);
     });
     setHidden(wrapper, OWNER, this.owner);
+    setHidden(wrapper, ACTIVE, () => this.options.isEnabled());
     setProperty(target, name, wrapper);
   }
 

@@ -6,7 +6,9 @@ import {
   InMemorySpanExporter,
   type ReadableSpan,
   SimpleSpanProcessor,
+  type Span,
   type SpanLimits,
+  type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 
 export interface TestTracing {
@@ -14,8 +16,40 @@ export interface TestTracing {
   provider: BasicTracerProvider;
   /** Finished spans so far. */
   spans(): ReadableSpan[];
-  /** Forgets the finished spans. */
+  /** Spans started since the last reset that have not ended: a leak when a flow is over. */
+  openSpans(): ReadableSpan[];
+  /** How many spans were started since the last reset. */
+  startedCount(): number;
+  /** Forgets the finished spans and the counts. */
   reset(): void;
+}
+
+/** Counts started spans and keeps those not yet ended. */
+class OpenSpanTracker implements SpanProcessor {
+  started = 0;
+  readonly open = new Set<Span>();
+
+  onStart(span: Span): void {
+    this.started++;
+    this.open.add(span);
+  }
+
+  onEnd(span: ReadableSpan): void {
+    this.open.delete(span as Span);
+  }
+
+  reset(): void {
+    this.started = 0;
+    this.open.clear();
+  }
+
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
 }
 
 let installed: TestTracing | undefined;
@@ -30,8 +64,9 @@ export function installTestTracing(
 ): TestTracing {
   if (installed) return installed;
   const exporter = new InMemorySpanExporter();
+  const tracker = new OpenSpanTracker();
   const provider = new BasicTracerProvider({
-    spanProcessors: [new SimpleSpanProcessor(exporter)],
+    spanProcessors: [tracker, new SimpleSpanProcessor(exporter)],
     spanLimits,
   });
   trace.setGlobalTracerProvider(provider);
@@ -41,7 +76,12 @@ export function installTestTracing(
     exporter,
     provider,
     spans: () => exporter.getFinishedSpans(),
-    reset: () => exporter.reset(),
+    openSpans: () => Array.from(tracker.open),
+    startedCount: () => tracker.started,
+    reset: () => {
+      exporter.reset();
+      tracker.reset();
+    },
   };
   return installed;
 }

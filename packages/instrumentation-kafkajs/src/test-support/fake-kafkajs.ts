@@ -1,4 +1,5 @@
 import { testTraceparent } from '@fanin/test-utils';
+import type { InstrumentationModuleDefinition } from '@opentelemetry/instrumentation';
 import type {
   Batch,
   ConsumerRunConfig,
@@ -65,6 +66,19 @@ export function instrumentFake(config: KafkaJsInstrumentationConfig = {}) {
     kafka: new FakeKafka(),
     unpatch: () => definition?.unpatch?.(fakeModule, '2.2.4'),
   };
+}
+
+/**
+ * Loads `FakeKafka` through `instrumentation`'s require hook, as the hook
+ * does when an application requires kafkajs: the instrumentation then knows
+ * the module, and unpatches it on disable().
+ */
+export function loadThroughHook(instrumentation: KafkaJsInstrumentation, module: FakeModule): void {
+  const base = instrumentation as unknown as {
+    _modules: InstrumentationModuleDefinition[];
+    _onRequire(definition: InstrumentationModuleDefinition, exports: unknown, name: string): void;
+  };
+  for (const definition of base._modules) base._onRequire(definition, module, definition.name);
 }
 
 /** A traced eachBatch handler wrapping `handler`, obtained through consumer.run. */
