@@ -85,3 +85,47 @@ describe('headerSetter', () => {
     assert.deepEqual(Object.keys(carrier), ['traceparent']);
   });
 });
+
+describe('readHeader without regard to case', () => {
+  it('falls back to a key that differs only in case, when the exact one is absent', () => {
+    const headers = { 'X-B3-TraceId': Buffer.from('abc'), traceparent: 'exact' };
+    assert.equal(readHeader(headers, 'x-b3-traceid'), 'abc');
+    assert.equal(readHeader(headers, 'traceparent'), 'exact');
+    assert.equal(
+      readHeader({ TRACEPARENT: 'upper', traceparent: 'lower' }, 'traceparent'),
+      'lower',
+    );
+  });
+
+  it('scans at most maxKeys keys, own ones only', () => {
+    const many: Record<string, string> = {};
+    for (let i = 0; i < 100; i++) many[`k${i}`] = 'v';
+    many.TraceParent = 'late';
+    assert.equal(readHeader(many, 'traceparent'), undefined);
+    assert.equal(
+      readHeader(many, 'traceparent', { ...DEFAULT_HEADER_LIMITS, maxKeys: 200 }),
+      'late',
+    );
+    const inherited = Object.create({ TraceParent: 'inherited' });
+    assert.equal(readHeader(inherited, 'traceparent'), undefined);
+  });
+
+  it('never throws on a Proxy whose traps throw', () => {
+    const hostile = new Proxy(
+      {},
+      {
+        has() {
+          throw new Error('has');
+        },
+        ownKeys() {
+          throw new Error('ownKeys');
+        },
+        getOwnPropertyDescriptor() {
+          throw new Error('descriptor');
+        },
+      },
+    );
+    assert.equal(readHeader(hostile, 'traceparent'), undefined);
+    assert.deepEqual(headerKeys(hostile), []);
+  });
+});
