@@ -1,0 +1,104 @@
+// The program dd-harness.ts runs in a child process, after dd-init.ts started
+// Datadog's tracer (dd-trace) and registered its OpenTelemetry bridge. It
+// reads one job (JSON) from stdin, does it, waits for dd-trace to deliver, and
+// prints its result as one JSON line after RESULT_MARKER.
+import { isDatadogBridgeTracerProvider } from '@fanin/core/dist/datadog-bridge';
+import { ddSpanLinksLength } from '@fanin/core/dist/link-size';
+import { SpanKind, trace } from '@opentelemetry/api';
+import { flushTraces, tracer } from './dd-init';
+import { type ChildJob, RESULT_MARKER } from './dd-job';
+import { type LinkScenario, scenarioLinks, scenarioName } from './link-scenarios';
+
+interface DdSpanContext {
+  toTraceId(wide?: boolean): string;
+  toSpanId(wide?: boolean): string;
+  _trace: { tags: Record<string, string> };
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function bridgeFacts() {
+  const proxy = trace.getTracerProvider() as { getDelegate?: () => object };
+  const delegate = proxy.getDelegate?.() ?? proxy;
+  const otelTracer = trace.getTracer('fanin-dd-probe');
+  const span = otelTracer.startSpan('bridge facts');
+  const spanContext = span.spanContext() as unknown as Record<string, unknown>;
+  span.end();
+  return {
+    proxyConstructor: proxy.constructor.name,
+    delegateConstructor: delegate.constructor.name,
+    delegateIsDdTracerProvider: delegate instanceof tracer.TracerProvider,
+    globalDdtraceIsTracer: (globalThis as { _ddtrace?: unknown })._ddtrace === tracer,
+    tracerConstructor: otelTracer.constructor.name,
+    tracerHasTracerProvider: '_tracerProvider' in otelTracer,
+    spanConstructor: span.constructor.name,
+    spanHasDdSpan: '_ddSpan' in span,
+    spanContextHasDdContext: '_ddContext' in spanContext,
+    isDatadogBridgeTracerProvider: isDatadogBridgeTracerProvider(),
+  };
+}
+
+function makeLinkSpans(scenarios: LinkScenario[]) {
+  const otelTracer = trace.getTracer('fanin-dd-probe');
+  return scenarios.map((scenario) => {
+    const links = scenarioLinks(scenario);
+    const span = otelTracer.startSpan(scenarioName(scenario), {
+      kind: SpanKind.CONSUMER,
+      root: true,
+      links,
+    });
+    span.end();
+    return {
+      name: scenarioName(scenario),
+      traceId: span.spanContext().traceId,
+      spanId: span.spanContext().spanId,
+      linkCount: links.length,
+      predictedLength: ddSpanLinksLength(links),
+      tracestates: [...new Set(links.map((link) => link.context.traceState?.serialize()))],
+    };
+  });
+}
+
+function injectDatadogHeaders() {
+  const cases = [
+    { name: 'produce default', tags: {} },
+    { name: 'produce manual.keep', tags: { 'manual.keep': true } },
+    { name: 'produce manual.drop', tags: { 'manual.drop': true } },
+  ];
+  return cases.map(({ name, tags }) => {
+    const span = tracer.startSpan(name, { tags: { 'span.kind': 'producer', ...tags } });
+    const carrier: Record<string, string> = {};
+    tracer.inject(span, 'text_map', carrier);
+    const context = span.context() as unknown as DdSpanContext;
+    span.finish();
+    return {
+      name,
+      carrier,
+      traceIdDecimal: context.toTraceId(),
+      traceIdHex: context.toTraceId(true),
+      spanIdDecimal: context.toSpanId(),
+      spanIdHex: context.toSpanId(true),
+      traceIdHigh: context._trace.tags['_dd.p.tid'],
+    };
+  });
+}
+
+async function main(): Promise<void> {
+  const job = JSON.parse(await readStdin()) as ChildJob;
+  let result: unknown;
+  if (job.task === 'links') result = { bridge: bridgeFacts(), spans: makeLinkSpans(job.scenarios) };
+  else result = { spans: injectDatadogHeaders() };
+  await flushTraces();
+  process.stdout.write(`${RESULT_MARKER}${JSON.stringify(result)}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `dd-child failed: ${error instanceof Error ? error.stack : String(error)}\n`,
+  );
+  process.exitCode = 1;
+});
