@@ -64,17 +64,24 @@ function makeLinkSpans(scenarios: LinkScenario[]) {
 }
 
 function injectDatadogHeaders() {
-  const cases = [
+  const cases: { name: string; tags: Record<string, unknown>; child?: boolean }[] = [
     { name: 'produce default', tags: {} },
     { name: 'produce manual.keep', tags: { 'manual.keep': true } },
     { name: 'produce manual.drop', tags: { 'manual.drop': true } },
+    { name: 'produce child span', tags: {}, child: true },
   ];
-  return cases.map(({ name, tags }) => {
-    const span = tracer.startSpan(name, { tags: { 'span.kind': 'producer', ...tags } });
+  return cases.map(({ name, tags, child }) => {
+    const root = child ? tracer.startSpan(`${name} parent`) : undefined;
+    const span = tracer.startSpan(name, {
+      tags: { 'span.kind': 'producer', ...tags },
+      ...(root ? { childOf: root } : {}),
+    });
+    // What dd-trace's kafkajs plugin does for every message it sends.
     const carrier: Record<string, string> = {};
     tracer.inject(span, 'text_map', carrier);
     const context = span.context() as unknown as DdSpanContext;
     span.finish();
+    root?.finish();
     return {
       name,
       carrier,
