@@ -4,7 +4,14 @@
 // prints its result as one JSON line after RESULT_MARKER.
 import { isDatadogBridgeTracerProvider } from '@fanin/core/dist/datadog-bridge';
 import { ddSpanLinksLength } from '@fanin/core/dist/link-size';
-import { SpanKind, trace } from '@opentelemetry/api';
+import {
+  context,
+  createTraceState,
+  type Link,
+  type Span,
+  SpanKind,
+  trace,
+} from '@opentelemetry/api';
 import { flushTraces, tracer } from './dd-init';
 import { type ChildJob, RESULT_MARKER } from './dd-job';
 import { type LinkScenario, scenarioLinks, scenarioName } from './link-scenarios';
@@ -94,11 +101,61 @@ function injectDatadogHeaders() {
   });
 }
 
+/**
+ * Spans linking to `count` spans of this process (as a transaction span links
+ * to the producer spans sent inside it): roots, children, and children of a
+ * remote W3C context with a tracestate. The links are sized at span start,
+ * before dd-trace has decided the linked traces' sampling; the linked spans
+ * end before the linking span (as in a transaction) or after it.
+ */
+function makeLocalLinkSpans(counts: number[]) {
+  const otelTracer = trace.getTracer('fanin-dd-probe');
+  const remote = trace.setSpanContext(context.active(), {
+    traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+    spanId: '00f067aa0ba902b7',
+    traceFlags: 1,
+    isRemote: true,
+    traceState: createTraceState('congo=t61rcWkgMzE,rojo=00f067aa0ba902b7'),
+  });
+  return counts.flatMap((count) =>
+    (['linked spans end first', 'linking span ends first'] as const).map((order) => {
+      const producers: Span[] = [];
+      for (let i = 0; i < count; i++) {
+        const parent =
+          i % 3 === 1 && producers[0]
+            ? trace.setSpan(context.active(), producers[0])
+            : i % 3 === 2
+              ? remote
+              : undefined;
+        producers.push(
+          otelTracer.startSpan(`local producer ${i}`, { kind: SpanKind.PRODUCER }, parent),
+        );
+      }
+      const links: Link[] = producers.map((producer, i) => ({
+        context: producer.spanContext(),
+        attributes: { 'messaging.kafka.offset': i, 'fanin.link.message_count': 1 },
+      }));
+      const predictedLength = ddSpanLinksLength(links);
+      const name = `local links n=${count} ${order}`;
+      const span = otelTracer.startSpan(name, { kind: SpanKind.CONSUMER, root: true, links });
+      if (order === 'linking span ends first') span.end();
+      for (const producer of producers) producer.end();
+      span.end();
+      return { name, order, linkCount: count, predictedLength };
+    }),
+  );
+}
+
 async function main(): Promise<void> {
   const job = JSON.parse(await readStdin()) as ChildJob;
   let result: unknown;
-  if (job.task === 'links') result = { bridge: bridgeFacts(), spans: makeLinkSpans(job.scenarios) };
-  else result = { spans: injectDatadogHeaders() };
+  if (job.task === 'links') {
+    result = {
+      bridge: bridgeFacts(),
+      spans: makeLinkSpans(job.scenarios),
+      localSpans: makeLocalLinkSpans(job.localLinkCounts ?? []),
+    };
+  } else result = { spans: injectDatadogHeaders() };
   await flushTraces();
   process.stdout.write(`${RESULT_MARKER}${JSON.stringify(result)}\n`);
 }

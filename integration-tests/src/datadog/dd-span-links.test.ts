@@ -21,10 +21,10 @@ const HOSTILE_SEEDS = Array.from({ length: 40 }, (_, i) => i + 1);
 describe('dd-trace span links', () => {
   let measurement: Measurement;
   before(async () => {
-    measurement = await measureSpanLinks([
-      ...faninScenarios(),
-      ...HOSTILE_SEEDS.map((seed) => ({ kind: 'hostile' as const, seed })),
-    ]);
+    measurement = await measureSpanLinks(
+      [...faninScenarios(), ...HOSTILE_SEEDS.map((seed) => ({ kind: 'hostile' as const, seed }))],
+      [1, 2, 3, 10, 30],
+    );
     console.log(`\n${formatTable(measurement.outcomes)}\n`);
   });
 
@@ -58,6 +58,21 @@ describe('dd-trace span links', () => {
       assert.deepEqual(parseLinks(o.agentTag), { parses: true, links: o.linkCount }, o.name);
     }
     assert.ok(hostile().every(fits), 'the hostile scenarios are meant to stay below the cut');
+  });
+
+  it('agent mode: links to spans of the same process: exact, or over by undecided flags', () => {
+    assert.equal(measurement.localOutcomes.length, 10);
+    for (const o of measurement.localOutcomes) {
+      assert.deepEqual(parseLinks(o.agentTag), { parses: true, links: o.linkCount }, o.name);
+      const actual = o.agentTag?.length ?? 0;
+      if (o.order === 'linked spans end first') {
+        assert.equal(actual, o.predictedLength, o.name);
+      } else {
+        // Linked traces still undecided at export get no flags: 10 characters each.
+        const overBy = o.predictedLength - actual;
+        assert.ok(overBy >= 0 && overBy <= 10 * o.linkCount && overBy % 10 === 0, o.name);
+      }
+    }
   });
 
   it('agent mode: past the cut, the tag is cut at 25,000 characters and no link survives', () => {

@@ -38,9 +38,26 @@ interface ChildSpan {
   predictedLength: number;
 }
 
+interface LocalChildSpan {
+  name: string;
+  order: 'linked spans end first' | 'linking span ends first';
+  linkCount: number;
+  predictedLength: number;
+}
+
 interface ChildResult {
   bridge: BridgeFacts;
   spans: ChildSpan[];
+  localSpans: LocalChildSpan[];
+}
+
+/** A span linking to spans of the dd-trace process itself; predicted there. */
+export interface LocalOutcome {
+  name: string;
+  order: 'linked spans end first' | 'linking span ends first';
+  linkCount: number;
+  predictedLength: number;
+  agentTag: string | undefined;
 }
 
 export interface ScenarioOutcome {
@@ -59,6 +76,7 @@ export interface ScenarioOutcome {
 
 export interface Measurement {
   outcomes: ScenarioOutcome[];
+  localOutcomes: LocalOutcome[];
   bridge: BridgeFacts;
   blocked: string[];
   agentPaths: string[];
@@ -88,16 +106,20 @@ export function faninScenarios(): FaninLinksScenario[] {
   return scenarios;
 }
 
-export async function measureSpanLinks(scenarios: LinkScenario[]): Promise<Measurement> {
+export async function measureSpanLinks(
+  scenarios: LinkScenario[],
+  localLinkCounts: number[] = [],
+): Promise<Measurement> {
   const agent = await startFakeAgent();
   const otlp = await startFakeOtlpReceiver();
   try {
     const agentRun = await runDdChild<ChildResult>(
-      { task: 'links', scenarios },
+      { task: 'links', scenarios, localLinkCounts },
       { agentUrl: agent.url },
     );
     // One more span per run: the one dd-child.ts makes to read the bridge facts.
-    await agent.waitForSpans(scenarios.length + 1);
+    const localSpans = localLinkCounts.reduce((sum, count) => sum + 2 * (count + 1), 0);
+    await agent.waitForSpans(scenarios.length + 1 + localSpans);
     const otlpRun = await runDdChild<ChildResult>(
       { task: 'links', scenarios },
       {
@@ -122,8 +144,13 @@ export async function measureSpanLinks(scenarios: LinkScenario[]): Promise<Measu
         otlpSpan: otlp.spans.find((span) => span.name === name),
       };
     });
+    const localOutcomes = agentRun.result.localSpans.map((local) => ({
+      ...local,
+      agentTag: agent.spans.find((span) => span.name === local.name)?.meta['_dd.span_links'],
+    }));
     return {
       outcomes,
+      localOutcomes,
       bridge: agentRun.result.bridge,
       blocked: [...agentRun.blocked, ...otlpRun.blocked],
       agentPaths: [...new Set(agent.requests.map((r) => `${r.method} ${r.path}`))],

@@ -249,12 +249,18 @@ describe('ddSpanLinkLength', () => {
     } as unknown as Link;
     const json = `{"trace_id":"${'0'.repeat(16)}${'c'.repeat(16)}","span_id":"${'d'.repeat(16)}","flags":1,"tracestate":"dd=s:2;p:dddddddddddddddd"}`;
     assert.equal(ddSpanLinkLength(link), json.length + 1);
-    // No sampling decision yet and no tracestate: dd-trace writes neither field.
-    const undecided = { ...ddContext, _sampling: {}, _tracestate: undefined };
+    // A user-rejected trace (priority -1) and no tracestate: dd-trace writes neither field.
+    const rejected = { ...ddContext, _sampling: { priority: -1 }, _tracestate: undefined };
     const bare = `{"trace_id":"${'0'.repeat(16)}${'c'.repeat(16)}","span_id":"${'d'.repeat(16)}"}`;
     assert.equal(
-      ddSpanLinkLength({ context: { _ddContext: undecided } } as unknown as Link),
+      ddSpanLinkLength({ context: { _ddContext: rejected } } as unknown as Link),
       bare.length + 1,
+    );
+    // Not decided yet: counted with flags, which dd-trace writes once the trace decides.
+    const undecided = { ...rejected, _sampling: {} };
+    assert.equal(
+      ddSpanLinkLength({ context: { _ddContext: undecided } } as unknown as Link),
+      bare.length + 1 + ',"flags":1'.length,
     );
   });
 });

@@ -129,7 +129,10 @@ function datadogContextFields(context: DatadogContextLike): LinkFields | undefin
     return {
       traceIdLength: traceId.length,
       spanIdLength: spanId.length,
-      hasFlags: typeof priority === 'number' && priority >= 0,
+      // dd-trace writes flags when the linked trace has a priority >= 0 at
+      // export time. A local trace often decides only later (when it ends), so
+      // an undecided one is counted with flags: at most 10 characters too many.
+      hasFlags: typeof priority === 'number' ? priority >= 0 : true,
       tracestate: state ? String(state.toString()) : undefined,
     };
   } catch {
