@@ -2,8 +2,7 @@
 // Datadog's tracer (dd-trace) and registered its OpenTelemetry bridge. It
 // reads one job (JSON) from stdin, does it, waits for dd-trace to deliver, and
 // prints its result as one JSON line after RESULT_MARKER.
-import { isDatadogBridgeTracerProvider } from '@fanin/core/dist/datadog-bridge';
-import { ddSpanLinksLength } from '@fanin/core/dist/link-size';
+import { ddSpanLinksLength, isDatadogBridgeTracerProvider } from '@fanin/core/datadog';
 import {
   context,
   createTraceState,

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { headerGetter } from '@fanin/core';
-import { DatadogPropagator } from '@fanin/core/dist/datadog-propagator';
+import { DatadogPropagator } from '@fanin/core/datadog';
 import { ROOT_CONTEXT, TraceFlags, trace } from '@opentelemetry/api';
 import { runDdChild } from './dd-harness';
 import { type AgentSpan, type FakeAgent, startFakeAgent } from './fake-agent';
