@@ -6,10 +6,12 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { withBrokers } from '@fanin/brokers';
 
-function testFiles(): string[] {
-  return readdirSync(__dirname)
-    .filter((file) => file.endsWith('.test.js'))
-    .map((file) => join(__dirname, file));
+/** The test files of this folder and its subfolders (datadog/). */
+function testFiles(dir = __dirname): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    if (entry.isDirectory()) return testFiles(join(dir, entry.name));
+    return entry.name.endsWith('.test.js') ? [join(dir, entry.name)] : [];
+  });
 }
 
 async function main(): Promise<number> {

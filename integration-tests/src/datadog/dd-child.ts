@@ -2,7 +2,7 @@
 // Datadog's tracer (dd-trace) and registered its OpenTelemetry bridge. It
 // reads one job (JSON) from stdin, does it, waits for dd-trace to deliver, and
 // prints its result as one JSON line after RESULT_MARKER.
-import { ddSpanLinksLength, isDatadogBridgeTracerProvider } from '@fanin/core/datadog';
+import { ddSpanLinksLength, isDatadogBridgeTracerProvider } from '@fanin/core/adapter';
 import {
   context,
   createTraceState,
@@ -13,6 +13,7 @@ import {
 } from '@opentelemetry/api';
 import { flushTraces, tracer } from './dd-init';
 import { type ChildJob, RESULT_MARKER } from './dd-job';
+import { runDatadogProducersBatch, runFaninBatches } from './fanin-batch-run';
 import { type LinkScenario, scenarioLinks, scenarioName } from './link-scenarios';
 
 interface DdSpanContext {
@@ -154,6 +155,16 @@ async function main(): Promise<void> {
       spans: makeLinkSpans(job.scenarios),
       localSpans: makeLocalLinkSpans(job.localLinkCounts ?? []),
     };
+  } else if (job.task === 'fanin-datadog-producers') {
+    result = {
+      batch: await runDatadogProducersBatch(
+        tracer as unknown as Parameters<typeof runDatadogProducersBatch>[0],
+        job.datadogProducers,
+        job.w3cProducers,
+      ),
+    };
+  } else if (job.task === 'fanin-batches') {
+    result = { batches: await runFaninBatches(job.scenarios) };
   } else result = { spans: injectDatadogHeaders() };
   await flushTraces();
   process.stdout.write(`${RESULT_MARKER}${JSON.stringify(result)}\n`);

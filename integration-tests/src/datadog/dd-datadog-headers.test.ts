@@ -4,8 +4,7 @@
 // it back to the ids dd-trace reports to its agent.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { headerGetter } from '@fanin/core';
-import { DatadogPropagator } from '@fanin/core/datadog';
+import { DatadogPropagator, headerGetter } from '@fanin/core';
 import { ROOT_CONTEXT, TraceFlags, trace } from '@opentelemetry/api';
 import { runDdChild } from './dd-harness';
 import { type AgentSpan, type FakeAgent, startFakeAgent } from './fake-agent';

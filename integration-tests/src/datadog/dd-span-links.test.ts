@@ -2,7 +2,7 @@
 // links, in agent mode and in OTLP mode, against link-size.ts's prediction.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { DD_SPAN_LINKS_MAX_LENGTH, ddSpanLinksLength } from '@fanin/core/datadog';
+import { DD_SPAN_LINKS_MAX_LENGTH, ddSpanLinksLength } from '@fanin/core/adapter';
 import { runDdChild } from './dd-harness';
 import { startFakeAgent } from './fake-agent';
 import { scenarioLinks, scenarioName } from './link-scenarios';

@@ -2,7 +2,7 @@
 // export mode makes one span per scenario; what arrived at the fake agent
 // (agent mode, msgpack) and at the fake OTLP receiver (OTLP mode, JSON) is
 // put side by side with what link-size.ts predicts.
-import { DD_SPAN_LINKS_MAX_LENGTH, ddSpanLinksLength } from '@fanin/core/datadog';
+import { DD_SPAN_LINKS_MAX_LENGTH, ddSpanLinksLength } from '@fanin/core/adapter';
 import { runDdChild } from './dd-harness';
 import { type AgentSpan, startFakeAgent } from './fake-agent';
 import { type OtlpSpan, startFakeOtlpReceiver } from './fake-otlp-receiver';

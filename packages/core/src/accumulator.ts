@@ -8,11 +8,11 @@ import {
 import { ContextExtractor } from './extract';
 import { type FanInSpan, startFanInSpan } from './fan-in-span';
 import { type LinkLimits, resolveLinkLimits } from './limits';
-import { LinkSet } from './links';
+import { type LinkPolicy, LinkSet } from './links';
 import { runInSpan } from './run-in-span';
 import { ATTR_FANIN_MESSAGES_NOT_LINKED } from './semconv';
 
-export interface AccumulatorOptions {
+export interface AccumulatorOptions extends LinkPolicy {
   /** Most distinct producer contexts kept per key; later ones are counted, not linked. Default 10,000. */
   maxContextsPerKey?: number;
   /** Most keys held at once; past it the key updated longest ago is evicted (counted). Default 100,000. */
@@ -66,7 +66,7 @@ const copyAttributes = (attributes: Attributes): Attributes => ({ ...attributes 
  */
 export class FanInAccumulator<K> {
   private readonly states = new Map<K, KeyState>();
-  private readonly extractor = new ContextExtractor();
+  private readonly extractor: ContextExtractor;
   private readonly limits: LinkLimits;
   private readonly maxContextsPerKey: number;
   private readonly maxKeys: number;
@@ -80,6 +80,10 @@ export class FanInAccumulator<K> {
     this.maxContextsPerKey = positiveOr(options.maxContextsPerKey, DEFAULT_MAX_CONTEXTS_PER_KEY);
     this.maxKeys = positiveOr(options.maxKeys, DEFAULT_MAX_KEYS);
     this.now = options.now ?? Date.now;
+    this.extractor = new ContextExtractor({
+      withTraceState: options.linkTraceState,
+      datadogFallback: options.readDatadogHeaders,
+    });
   }
 
   /** Records a message feeding `key`, its producer context read from its headers (untrusted). */
@@ -176,7 +180,10 @@ export class FanInAccumulator<K> {
     let state = this.states.get(key);
     if (state === undefined) {
       if (this.states.size >= this.maxKeys) this.evictOldest();
-      state = { links: new LinkSet(this.maxContextsPerKey), updatedAt: 0 };
+      state = {
+        links: new LinkSet({ ...this.options, maxContexts: this.maxContextsPerKey }),
+        updatedAt: 0,
+      };
     } else {
       this.states.delete(key);
     }

@@ -3,6 +3,8 @@
 // how to read a message (a MessageReader / OutgoingReader); the flows below
 // own the life of every span. See ARCHITECTURE.md at the repository root.
 
+export { isDatadogBridgeSpan, isDatadogBridgeTracerProvider } from './datadog-bridge';
+export { extractDatadogSpanContext } from './datadog-propagator';
 export { type FaninWarningCode, warnOnce } from './diagnostics';
 export type { FanInSpan } from './fan-in-span';
 export {
@@ -14,6 +16,13 @@ export {
   transactionOf,
 } from './handoff';
 export { type AdapterIdentity, FaninInstrumentation } from './instrumentation';
+export { chunkLinks, DATADOG_LINKS_BUDGET, type LinkChunks, type LinkLimits } from './limits';
+export {
+  DD_SPAN_LINKS_ARRAY_OVERHEAD,
+  DD_SPAN_LINKS_MAX_LENGTH,
+  ddSpanLinkLength,
+  ddSpanLinksLength,
+} from './link-size';
 export type { MessageReader } from './message-reader';
 export type { MessageContextMode, MessageSpan } from './message-span';
 export type { OpenSpan } from './open-span';

@@ -8,7 +8,9 @@ import {
   type TextMapGetter,
   trace,
 } from '@opentelemetry/api';
-import { hasHeader, headerGetter } from './headers';
+import { extractDatadogSpanContext } from './datadog-propagator';
+import { hasHeader, headerGetter, readHeader } from './headers';
+import { parseTraceparent } from './traceparent';
 
 /** What a message's headers said about the context that produced it. */
 export type ContextStatus = 'valid' | 'missing' | 'invalid';
@@ -27,16 +29,87 @@ const NO_CONTEXT: MessageContext = Object.freeze({
   context: ROOT_CONTEXT,
 }) as MessageContext;
 
+const TRACEPARENT = 'traceparent';
+
+function constructorName(value: unknown): string | undefined {
+  const name = (value as { constructor?: { name?: unknown } } | null)?.constructor?.name;
+  return typeof name === 'string' ? name : undefined;
+}
+
+/** An instance of the named class that uses the class's own `extract`. */
+function isPlain(propagator: unknown, className: string): boolean {
+  return (
+    typeof propagator === 'object' &&
+    propagator !== null &&
+    constructorName(propagator) === className &&
+    !Object.hasOwn(propagator, 'extract')
+  );
+}
+
+/**
+ * Whether the application's propagator is known to be @opentelemetry/core's
+ * W3C trace-context propagator, alone or in a composite with only W3C
+ * baggage: then a link's span context may be read from `traceparent`
+ * directly. Any other propagator (B3, Jaeger, Datadog, a custom one, a
+ * composite with one of them) takes the general path.
+ */
+export function globalPropagatorIsW3C(): boolean {
+  try {
+    const global = (
+      propagation as unknown as { _getGlobalPropagator?: () => unknown }
+    )._getGlobalPropagator?.();
+    if (isPlain(global, 'W3CTraceContextPropagator')) return true;
+    if (!isPlain(global, 'CompositePropagator')) return false;
+    const members = (global as { _propagators?: unknown })._propagators;
+    return (
+      Array.isArray(members) &&
+      members.some((member) => isPlain(member, 'W3CTraceContextPropagator')) &&
+      members.every(
+        (member) =>
+          isPlain(member, 'W3CTraceContextPropagator') || isPlain(member, 'W3CBaggagePropagator'),
+      )
+    );
+  } catch {
+    return false;
+  }
+}
+
+export interface ExtractorOptions {
+  getter?: TextMapGetter<unknown>;
+  /**
+   * Whether the span contexts handed out must carry the producer's
+   * `tracestate`; when not, and the propagator is W3C's, `spanContextOf`
+   * reads `traceparent` directly.
+   */
+  withTraceState?: boolean;
+  /**
+   * When the application's propagator finds no context, read Datadog's
+   * `x-datadog-*` headers (what dd-trace writes with
+   * DD_TRACE_PROPAGATION_STYLE=datadog). Default true.
+   */
+  datadogFallback?: boolean;
+}
+
 /**
  * Extracts message contexts through the global propagator, so that whatever
  * propagator the application configured (W3C, B3, Jaeger, Datadog) decides
  * what a context is. Create one per batch: it remembers the propagator's
- * header names for telling a missing context from a malformed one.
+ * header names for telling a missing context from a malformed one, and
+ * whether the propagator is W3C's.
  */
 export class ContextExtractor {
   private fields: readonly string[] | undefined;
+  private readonly getter: TextMapGetter<unknown>;
+  /** Read `traceparent` directly: the getter is fanin's and the propagator W3C's. */
+  private readonly direct: boolean;
+  private readonly datadogFallback: boolean;
 
-  constructor(private readonly getter: TextMapGetter<unknown> = headerGetter) {}
+  constructor(options: ExtractorOptions = {}) {
+    this.getter = options.getter ?? headerGetter;
+    this.datadogFallback = options.datadogFallback !== false;
+    this.direct =
+      this.getter === headerGetter && options.withTraceState !== true && globalPropagatorIsW3C();
+  }
 
   extract(headers: unknown): MessageContext {
     if (typeof headers !== 'object' || headers === null) return NO_CONTEXT;
@@ -50,6 +123,14 @@ export class ContextExtractor {
     if (spanContext !== undefined && isUsable(spanContext)) {
       return { status: 'valid', spanContext, context };
     }
+    const fromDatadog = this.fromDatadogHeaders(headers);
+    if (fromDatadog !== undefined) {
+      return {
+        status: 'valid',
+        spanContext: fromDatadog,
+        context: trace.setSpanContext(context, fromDatadog),
+      };
+    }
     return { status: this.statusWithout(headers), spanContext: undefined, context };
   }
 
@@ -59,6 +140,7 @@ export class ContextExtractor {
    */
   spanContextOf(headers: unknown): SpanContext | 'missing' | 'invalid' {
     if (typeof headers !== 'object' || headers === null) return 'missing';
+    if (this.direct) return this.fromTraceparent(headers);
     let spanContext: SpanContext | undefined;
     try {
       spanContext = trace.getSpanContext(propagation.extract(ROOT_CONTEXT, headers, this.getter));
@@ -66,7 +148,25 @@ export class ContextExtractor {
       return 'invalid';
     }
     if (spanContext !== undefined && isUsable(spanContext)) return spanContext;
-    return this.statusWithout(headers);
+    return this.fromDatadogHeaders(headers) ?? this.statusWithout(headers);
+  }
+
+  /** What W3C's propagator would make of `headers`, less the tracestate. */
+  private fromTraceparent(headers: object): SpanContext | 'missing' | 'invalid' {
+    const header = readHeader(headers, TRACEPARENT);
+    const value = Array.isArray(header) ? header[0] : header;
+    const spanContext = typeof value === 'string' ? parseTraceparent(value) : undefined;
+    return spanContext ?? this.fromDatadogHeaders(headers) ?? this.statusWithout(headers);
+  }
+
+  /** The context in Datadog's headers, when the fallback is on and they carry one. */
+  private fromDatadogHeaders(headers: object): SpanContext | undefined {
+    if (!this.datadogFallback) return undefined;
+    try {
+      return extractDatadogSpanContext(headers, this.getter);
+    } catch {
+      return undefined;
+    }
   }
 
   private statusWithout(headers: object): 'missing' | 'invalid' {

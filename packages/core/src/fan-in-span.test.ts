@@ -91,7 +91,11 @@ describe('startFanInSpan', () => {
   }
 
   it('drops links past the cap under the drop policy, and counts them', () => {
-    const { batch, spans } = runBatch(1000, { maxLinksPerSpan: 128, overflow: 'drop' });
+    const { batch, spans } = runBatch(1000, {
+      maxLinksPerSpan: 128,
+      overflow: 'drop',
+      budget: 'auto',
+    });
     assert.equal(spans.length, 1);
     assert.equal(batch.links.length, 128);
     assert.equal(batch.attributes['fanin.links.dropped'], 872);
@@ -100,7 +104,11 @@ describe('startFanInSpan', () => {
   });
 
   it('honours a smaller cap', () => {
-    const { batch, spans } = runBatch(25, { maxLinksPerSpan: 10, overflow: 'spill' });
+    const { batch, spans } = runBatch(25, {
+      maxLinksPerSpan: 10,
+      overflow: 'spill',
+      budget: 'auto',
+    });
     assert.equal(batch.links.length, 10);
     assert.equal(spans.length, 3);
     assert.deepEqual(reachableLinks(batch, spans), expectedKeys(25));
@@ -156,14 +164,22 @@ describe('startFanInSpan', () => {
 });
 
 describe('resolveLinkLimits', () => {
-  it('defaults to 128 links and spill', () => {
-    assert.deepEqual(resolveLinkLimits(undefined), { maxLinksPerSpan: 128, overflow: 'spill' });
-  });
-  it('falls back to defaults on invalid values', () => {
-    assert.deepEqual(resolveLinkLimits({ maxLinksPerSpan: 0, overflow: 'explode' as 'drop' }), {
+  it('defaults to 128 links, spill, and a budget sized by the tracer where known', () => {
+    assert.deepEqual(resolveLinkLimits(undefined), {
       maxLinksPerSpan: 128,
       overflow: 'spill',
+      budget: 'auto',
     });
+  });
+  it('falls back to defaults on invalid values', () => {
+    assert.deepEqual(
+      resolveLinkLimits({
+        maxLinksPerSpan: 0,
+        overflow: 'explode' as 'drop',
+        linkBudget: 'huge' as 'count',
+      }),
+      { maxLinksPerSpan: 128, overflow: 'spill', budget: 'auto' },
+    );
     assert.equal(resolveLinkLimits({ maxLinksPerSpan: 1.5 }).maxLinksPerSpan, 128);
     assert.equal(resolveLinkLimits({ maxLinksPerSpan: 50 }).maxLinksPerSpan, 50);
   });

@@ -9,7 +9,9 @@ import {
   type Tracer,
   trace,
 } from '@opentelemetry/api';
-import type { LinkLimits } from './limits';
+import { isDatadogBridgeSpan, isDatadogBridgeTracerProvider } from './datadog-bridge';
+import { chunkLinks, DATADOG_CHARACTERS, type LinkChunks, type LinkLimits } from './limits';
+import { samplerNeedsLinks } from './link-aware-sampler';
 import type { LinkSet } from './links';
 import { endAll, type OpenSpan, openSpan } from './open-span';
 import {
@@ -18,6 +20,7 @@ import {
   ATTR_FANIN_LINKS_KEPT,
   ATTR_FANIN_LINKS_SPILLED,
   ATTR_FANIN_MESSAGES_INVALID_CONTEXT,
+  ATTR_FANIN_MESSAGES_UNSAMPLED_CONTEXT,
   ATTR_FANIN_MESSAGES_WITHOUT_CONTEXT,
   ATTR_FANIN_SPILL_INDEX,
   ATTR_FANIN_SPILL_SPANS,
@@ -31,7 +34,11 @@ export interface FanInSpanOptions {
   kind?: SpanKind;
   /** Attributes set at start (messaging.*); the totals are added by this function. */
   attributes: Attributes;
-  links: LinkSet;
+  /**
+   * The links, or what collects them: called only when the span records
+   * (or, when a sampler decides on links, before the span starts).
+   */
+  links: LinkSet | (() => LinkSet);
   limits: LinkLimits;
   /** Parent context; the active context by default. */
   parentContext?: Context;
@@ -44,46 +51,102 @@ export interface FanInSpan extends OpenSpan {
 }
 
 /**
- * Starts ONE span linked to every producer context of `links`. Links past
- * `limits.maxLinksPerSpan` spill onto child spans (each within the cap) or
- * are dropped, per `limits.overflow`; the span records the totals either way.
- * If starting a spill span fails, what was started is ended before the error
+ * Starts ONE span linked to every producer context of `links`. The links
+ * that do not fit the span's budget (`maxLinksPerSpan`, and under a tracer
+ * with a size limit, what it encodes) spill onto child spans, each within the
+ * budget, or are dropped, per `limits.overflow`; the span records the totals
+ * either way. A span the sampler drops costs no link at all: its links are
+ * collected only once it records, unless a sampler must see them first.
+ * If anything fails part way, what was started is ended before the error
  * goes on.
  */
 export function startFanInSpan(tracer: Tracer, options: FanInSpanOptions): FanInSpan {
-  const { links: linkSet, limits } = options;
-  const allLinks = linkSet.links();
-  const kept =
-    allLinks.length > limits.maxLinksPerSpan ? allLinks.slice(0, limits.maxLinksPerSpan) : allLinks;
-  const overflowLinks = allLinks.length > kept.length ? allLinks.slice(kept.length) : [];
-  const spill = limits.overflow === 'spill' ? overflowLinks : [];
-
-  const attributes: Attributes = {
-    ...options.attributes,
-    [ATTR_MESSAGING_BATCH_MESSAGE_COUNT]: linkSet.messageCount,
-    [ATTR_FANIN_CONTEXT_COUNT]: linkSet.contextCount,
-    [ATTR_FANIN_LINKS_KEPT]: kept.length,
-    [ATTR_FANIN_LINKS_SPILLED]: spill.length,
-    [ATTR_FANIN_LINKS_DROPPED]: overflowLinks.length - spill.length,
-    [ATTR_FANIN_SPILL_SPANS]: Math.ceil(spill.length / limits.maxLinksPerSpan),
-    [ATTR_FANIN_MESSAGES_WITHOUT_CONTEXT]: linkSet.withoutContext,
-    [ATTR_FANIN_MESSAGES_INVALID_CONTEXT]: linkSet.invalidContext,
-  };
   const parentContext = options.parentContext ?? context.active();
+  const linksFirst = samplerNeedsLinks();
+  if (linksFirst) {
+    const links = collect(options.links);
+    const chunks = chunk(links, options.limits, undefined);
+    const span = tracer.startSpan(
+      options.name,
+      {
+        kind: options.kind ?? SpanKind.CONSUMER,
+        attributes: { ...options.attributes, ...totals(links, chunks) },
+        links: chunks.kept,
+        ...(options.startTime !== undefined && { startTime: options.startTime }),
+      },
+      parentContext,
+    );
+    return withSpillSpans(tracer, options, span, parentContext, chunks);
+  }
   const span = tracer.startSpan(
     options.name,
     {
       kind: options.kind ?? SpanKind.CONSUMER,
-      attributes,
-      links: kept,
+      attributes: options.attributes,
       ...(options.startTime !== undefined && { startTime: options.startTime }),
     },
     parentContext,
   );
+  if (!span.isRecording()) {
+    return { ...openSpan(span, trace.setSpan(parentContext, span)), spillSpans: [] };
+  }
+  let chunks: LinkChunks;
+  try {
+    const links = collect(options.links);
+    chunks = chunk(links, options.limits, span);
+    span.addLinks(chunks.kept);
+    span.setAttributes(totals(links, chunks));
+  } catch (error) {
+    endAll([span]);
+    throw error;
+  }
+  return withSpillSpans(tracer, options, span, parentContext, chunks);
+}
+
+function collect(links: LinkSet | (() => LinkSet)): LinkSet {
+  return typeof links === 'function' ? links() : links;
+}
+
+/** Whether the links of `span` (or, before it exists, of the global provider's spans) are sized as Datadog's tracer encodes them. */
+function sizedForDatadog(limits: LinkLimits, span: Span | undefined): boolean {
+  if (limits.budget === 'datadog') return true;
+  if (limits.budget !== 'auto') return false;
+  return span !== undefined ? isDatadogBridgeSpan(span) : isDatadogBridgeTracerProvider();
+}
+
+function chunk(links: LinkSet, limits: LinkLimits, span: Span | undefined): LinkChunks {
+  const characters = sizedForDatadog(limits, span) ? DATADOG_CHARACTERS : undefined;
+  return chunkLinks(links.links(), limits, characters);
+}
+
+function totals(links: LinkSet, chunks: LinkChunks): Attributes {
+  const spilled = chunks.spill.reduce((sum, spill) => sum + spill.length, 0);
+  return {
+    [ATTR_MESSAGING_BATCH_MESSAGE_COUNT]: links.messageCount,
+    [ATTR_FANIN_CONTEXT_COUNT]: links.contextCount,
+    [ATTR_FANIN_LINKS_KEPT]: chunks.kept.length,
+    [ATTR_FANIN_LINKS_SPILLED]: spilled,
+    [ATTR_FANIN_LINKS_DROPPED]: chunks.dropped,
+    [ATTR_FANIN_SPILL_SPANS]: chunks.spill.length,
+    [ATTR_FANIN_MESSAGES_WITHOUT_CONTEXT]: links.withoutContext,
+    [ATTR_FANIN_MESSAGES_INVALID_CONTEXT]: links.invalidContext,
+    [ATTR_FANIN_MESSAGES_UNSAMPLED_CONTEXT]: links.unsampledContext,
+  };
+}
+
+function withSpillSpans(
+  tracer: Tracer,
+  options: FanInSpanOptions,
+  span: Span,
+  parentContext: Context,
+  chunks: LinkChunks,
+): FanInSpan {
   const spanContext = trace.setSpan(parentContext, span);
   const spillSpans: Span[] = [];
   try {
-    startSpillSpans(tracer, options, spill, spanContext, spillSpans);
+    for (const links of chunks.spill) {
+      spillSpans.push(startSpillSpan(tracer, options, links, spillSpans.length + 1, spanContext));
+    }
   } catch (error) {
     endAll(spillSpans);
     endAll([span]);
@@ -92,30 +155,29 @@ export function startFanInSpan(tracer: Tracer, options: FanInSpanOptions): FanIn
   return { ...openSpan(span, spanContext, spillSpans), spillSpans };
 }
 
-function startSpillSpans(
+/**
+ * A child span carrying links that did not fit. Its links are added after it
+ * started (the SDK then checks their attributes once, not twice), unless a
+ * sampler decides on links.
+ */
+function startSpillSpan(
   tracer: Tracer,
   options: FanInSpanOptions,
-  spill: Link[],
+  links: Link[],
+  index: number,
   parent: Context,
-  into: Span[],
-): void {
-  const size = options.limits.maxLinksPerSpan;
-  for (let first = 0; first < spill.length; first += size) {
-    const chunk = spill.slice(first, first + size);
-    into.push(
-      tracer.startSpan(
-        `${options.name} links`,
-        {
-          kind: SpanKind.INTERNAL,
-          links: chunk,
-          attributes: {
-            [ATTR_FANIN_SPILL_INDEX]: into.length + 1,
-            [ATTR_FANIN_LINKS_KEPT]: chunk.length,
-          },
-          ...(options.startTime !== undefined && { startTime: options.startTime }),
-        },
-        parent,
-      ),
-    );
-  }
+): Span {
+  const atStart = samplerNeedsLinks();
+  const span = tracer.startSpan(
+    `${options.name} links`,
+    {
+      kind: SpanKind.INTERNAL,
+      ...(atStart && { links }),
+      attributes: { [ATTR_FANIN_SPILL_INDEX]: index, [ATTR_FANIN_LINKS_KEPT]: links.length },
+      ...(options.startTime !== undefined && { startTime: options.startTime }),
+    },
+    parent,
+  );
+  if (!atStart) span.addLinks(links);
+  return span;
 }

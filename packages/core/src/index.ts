@@ -8,9 +8,19 @@ export {
   type EmitOptions,
   FanInAccumulator,
 } from './accumulator';
+export {
+  DATADOG_ORIGIN_HEADER,
+  DATADOG_PARENT_ID_HEADER,
+  DATADOG_SAMPLING_PRIORITY_HEADER,
+  DATADOG_TAGS_HEADER,
+  DATADOG_TRACE_ID_HEADER,
+  DatadogPropagator,
+} from './datadog-propagator';
 export type { FaninWarningCode } from './diagnostics';
 export { headerGetter, headerSetter } from './headers';
-export { DEFAULT_MAX_LINKS_PER_SPAN, type OverflowPolicy } from './limits';
+export { DEFAULT_MAX_LINKS_PER_SPAN, type LinkBudget, type OverflowPolicy } from './limits';
+export { LinkAwareSampler } from './link-aware-sampler';
+export type { LinkPolicy } from './links';
 export type { MessageContextMode } from './message-span';
 export {
   ATTR_FANIN_CONTEXT_COUNT,
@@ -22,6 +32,7 @@ export {
   ATTR_FANIN_MESSAGES_INVALID_CONTEXT,
   ATTR_FANIN_MESSAGES_NOT_LINKED,
   ATTR_FANIN_MESSAGES_REDELIVERED,
+  ATTR_FANIN_MESSAGES_UNSAMPLED_CONTEXT,
   ATTR_FANIN_MESSAGES_WITHOUT_CONTEXT,
   ATTR_FANIN_SETTLEMENT,
   ATTR_FANIN_SETTLEMENT_MULTIPLE,

@@ -1,7 +1,33 @@
-import type { Attributes, Link, SpanContext } from '@opentelemetry/api';
+import { type Attributes, type Link, type SpanContext, TraceFlags } from '@opentelemetry/api';
 import { ContextExtractor, type ContextStatus, type MessageContext } from './extract';
 import { attributesOf, headersOf, type MessageReader } from './message-reader';
 import { ATTR_FANIN_LINK_MESSAGE_COUNT } from './semconv';
+
+/** Which producer contexts become links, and what a link keeps of them. */
+export interface LinkPolicy {
+  /**
+   * Link producers whose context says "not sampled" too. Off by default: such
+   * a producer span was never recorded, so the link would point at a trace
+   * that does not exist in the backend; they are counted instead.
+   */
+  linkUnsampledProducers?: boolean;
+  /**
+   * Keep the producer's `tracestate` on its link. Off by default: backends do
+   * not use it to follow a link, and under Datadog's tracer it costs up to
+   * 700 of the 25,000 characters all of a span's links share.
+   */
+  linkTraceState?: boolean;
+  /**
+   * When the application's propagator finds no context in a message, read
+   * Datadog's `x-datadog-*` headers. Default true.
+   */
+  readDatadogHeaders?: boolean;
+}
+
+export interface LinkSetOptions extends LinkPolicy {
+  /** Most distinct contexts kept; later new ones are only counted (`messagesNotLinked`). */
+  maxContexts?: number;
+}
 
 /**
  * The links of one fan-in span: one per distinct producer span context. The
@@ -15,17 +41,25 @@ export class LinkSet {
   /** Links whose span id an earlier link of another trace already holds, by trace and span id. */
   private readonly sharedSpanIds = new Map<string, Link>();
   private readonly ordered: Link[] = [];
+  private readonly maxContexts: number;
+  private readonly linkUnsampled: boolean;
+  private readonly keepTraceState: boolean;
   /** Messages added, with or without a context. */
   messageCount = 0;
   /** Messages whose headers carried no trace context. */
   withoutContext = 0;
   /** Messages whose headers carried a trace context the propagator could not read. */
   invalidContext = 0;
+  /** Messages whose producer context says it was not sampled (not linked, by default). */
+  unsampledContext = 0;
   /** Messages with a valid context left unlinked because `maxContexts` was reached. */
   messagesNotLinked = 0;
 
-  /** @param maxContexts most distinct contexts kept; later new ones are only counted. */
-  constructor(private readonly maxContexts = Number.POSITIVE_INFINITY) {}
+  constructor(options: LinkSetOptions = {}) {
+    this.maxContexts = options.maxContexts ?? Number.POSITIVE_INFINITY;
+    this.linkUnsampled = options.linkUnsampledProducers === true;
+    this.keepTraceState = options.linkTraceState === true;
+  }
 
   /** Counts one message and links its producer context, if it has a valid one. */
   addMessage<T>(message: MessageContext, describe: (item: T) => Attributes, item: T): void {
@@ -52,6 +86,10 @@ export class LinkSet {
   }
 
   private link<T>(spanContext: SpanContext, describe: (item: T) => Attributes, item: T): void {
+    if (!this.linkUnsampled && (spanContext.traceFlags & TraceFlags.SAMPLED) === 0) {
+      this.unsampledContext++;
+      return;
+    }
     const existing = this.find(spanContext);
     if (existing?.attributes !== undefined) {
       const count = existing.attributes[ATTR_FANIN_LINK_MESSAGE_COUNT] as number;
@@ -64,13 +102,19 @@ export class LinkSet {
     }
     const attributes = attributesOf(describe, item);
     attributes[ATTR_FANIN_LINK_MESSAGE_COUNT] = 1;
-    const link: Link = { context: spanContext, attributes };
+    const link: Link = { context: this.linkedContext(spanContext), attributes };
     if (this.bySpanId.has(spanContext.spanId)) {
       this.sharedSpanIds.set(spanContext.traceId + spanContext.spanId, link);
     } else {
       this.bySpanId.set(spanContext.spanId, link);
     }
     this.ordered.push(link);
+  }
+
+  private linkedContext(spanContext: SpanContext): SpanContext {
+    if (this.keepTraceState || spanContext.traceState === undefined) return spanContext;
+    const { traceId, spanId, traceFlags, isRemote } = spanContext;
+    return { traceId, spanId, traceFlags, isRemote };
   }
 
   private find({ traceId, spanId }: SpanContext): Link | undefined {
@@ -100,9 +144,13 @@ const copyAttributes = (attributes: Attributes): Attributes => ({ ...attributes 
 export function collectLinks<M>(
   messages: Iterable<M>,
   reader: Pick<MessageReader<M>, 'headers' | 'linkAttributes'>,
+  policy: LinkPolicy = {},
 ): LinkSet {
-  const extractor = new ContextExtractor();
-  const links = new LinkSet();
+  const extractor = new ContextExtractor({
+    withTraceState: policy.linkTraceState,
+    datadogFallback: policy.readDatadogHeaders,
+  });
+  const links = new LinkSet(policy);
   const describe = (message: M) => reader.linkAttributes(message);
   for (const message of messages) {
     links.addExtracted(extractor.spanContextOf(headersOf(reader, message)), describe, message);

@@ -3,6 +3,7 @@ import {
   type Context,
   context,
   type Span,
+  type SpanContext,
   SpanKind,
   type Tracer,
   trace,
@@ -32,6 +33,8 @@ export interface MessageSpanOptions {
   parentContext?: Context;
   /** Reuse one extractor across the messages of a batch. */
   extractor?: ContextExtractor;
+  /** Keep the producer's tracestate on the link (it stays on the parent context either way). */
+  linkTraceState?: boolean;
 }
 
 /** A started span of one message. */
@@ -57,11 +60,19 @@ export function startMessageSpan(tracer: Tracer, options: MessageSpanOptions): M
     {
       kind: options.kind ?? SpanKind.CONSUMER,
       attributes: options.attributes,
-      links: producer.spanContext ? [{ context: producer.spanContext }] : [],
+      links: producer.spanContext
+        ? [{ context: linkedContext(producer.spanContext, options.linkTraceState === true) }]
+        : [],
     },
     parent,
   );
   return { ...openSpan(span, trace.setSpan(parent, span)), producer };
+}
+
+function linkedContext(spanContext: SpanContext, keepTraceState: boolean): SpanContext {
+  if (keepTraceState || spanContext.traceState === undefined) return spanContext;
+  const { traceId, spanId, traceFlags, isRemote } = spanContext;
+  return { traceId, spanId, traceFlags, isRemote };
 }
 
 /** What `withMessageSpans` needs: how to read a message, and a guarded hook per span. */
@@ -72,6 +83,8 @@ export interface MessageSpansOptions<M> {
   reader: Pick<MessageReader<M>, 'headers' | 'spanAttributes'>;
   /** Called with each started span; must not throw (pass a guarded hook). */
   onStart?(span: Span, message: M): void;
+  extractor?: ContextExtractor;
+  linkTraceState?: boolean;
 }
 
 /**
@@ -87,7 +100,7 @@ export function withMessageSpans<M>(
   messages: Iterable<M>,
   options: MessageSpansOptions<M>,
 ): FanInSpan {
-  const extractor = new ContextExtractor();
+  const extractor = options.extractor ?? new ContextExtractor();
   const spans: Span[] = [];
   try {
     for (const message of messages) {
@@ -101,6 +114,7 @@ export function withMessageSpans<M>(
         mode: 'link-only',
         parentContext: fanIn.context,
         extractor,
+        linkTraceState: options.linkTraceState,
       });
       spans.push(span);
       options.onStart?.(span, message);

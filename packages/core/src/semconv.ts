@@ -30,6 +30,8 @@ export const ATTR_FANIN_LINKS_DROPPED = 'fanin.links.dropped';
 export const ATTR_FANIN_SPILL_SPANS = 'fanin.links.spill_spans';
 export const ATTR_FANIN_MESSAGES_WITHOUT_CONTEXT = 'fanin.messages.without_context';
 export const ATTR_FANIN_MESSAGES_INVALID_CONTEXT = 'fanin.messages.invalid_context';
+/** Messages whose producer context says it was not sampled: not linked (the trace does not exist). */
+export const ATTR_FANIN_MESSAGES_UNSAMPLED_CONTEXT = 'fanin.messages.unsampled_context';
 /** On a link: how many messages of the batch carried this same producer context. */
 export const ATTR_FANIN_LINK_MESSAGE_COUNT = 'fanin.link.message_count';
 /** On an aggregate span: contributing messages whose context was not kept (per-key cap). */

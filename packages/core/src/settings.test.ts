@@ -11,7 +11,12 @@ describe('resolveTracingSettings', () => {
       semconvStability: 'dup',
     });
     assert.equal(settings.tracer, tracer);
-    assert.deepEqual(settings.limits, { maxLinksPerSpan: 10, overflow: 'spill' });
+    assert.deepEqual(settings.limits, { maxLinksPerSpan: 10, overflow: 'spill', budget: 'auto' });
+    assert.deepEqual(settings.links, {
+      linkUnsampledProducers: false,
+      linkTraceState: false,
+      readDatadogHeaders: true,
+    });
     assert.equal(settings.names.stability, 'dup');
     assert.equal(settings.system, 'kafka');
     assert.equal(settings.consumerSpanParent, 'new-trace');

@@ -1,5 +1,6 @@
 import type { Tracer } from '@opentelemetry/api';
-import { type LinkLimits, type OverflowPolicy, resolveLinkLimits } from './limits';
+import { type LinkBudget, type LinkLimits, type OverflowPolicy, resolveLinkLimits } from './limits';
+import type { LinkPolicy } from './links';
 import type { MessageContextMode } from './message-span';
 import { MessagingAttributeNames, type SemconvStability, semconvStabilityFromEnv } from './semconv';
 
@@ -11,11 +12,17 @@ import { MessagingAttributeNames, type SemconvStability, semconvStabilityFromEnv
 export type ConsumerSpanParent = 'new-trace' | 'active';
 
 /** The config options every fanin instrumentation shares. */
-export interface TracingConfig {
+export interface TracingConfig extends LinkPolicy {
   /** Most links on any one span. Default 128 (the SDK's default `linkCountLimit`). */
   maxLinksPerSpan?: number;
-  /** Links past `maxLinksPerSpan`: `spill` onto child spans (default) or `drop` (counted). */
+  /** Links past a span's budget: `spill` onto child spans (default) or `drop` (counted). */
   overflow?: OverflowPolicy;
+  /**
+   * How a span's links are measured besides their count: `auto` (default) by
+   * what the tracer encodes where fanin knows it (Datadog's tracer), `count`,
+   * or `datadog`.
+   */
+  linkBudget?: LinkBudget;
   /** Old, new or both attribute names; default from OTEL_SEMCONV_STABILITY_OPT_IN, else `new`. */
   semconvStability?: SemconvStability;
   /** Also start a child span per message of a batch, linked to its producer. Default false. */
@@ -49,6 +56,8 @@ export interface TracingSettings<C extends TracingConfig = TracingConfig> {
   tracer: Tracer;
   config: C;
   limits: LinkLimits;
+  /** Which producer contexts become links, and what a link keeps. */
+  links: LinkPolicy;
   names: MessagingAttributeNames;
   consumerSpanParent: ConsumerSpanParent;
 }
@@ -63,6 +72,11 @@ export function resolveTracingSettings<C extends TracingConfig>(
     tracer,
     config,
     limits: resolveLinkLimits(config),
+    links: {
+      linkUnsampledProducers: config.linkUnsampledProducers === true,
+      linkTraceState: config.linkTraceState === true,
+      readDatadogHeaders: config.readDatadogHeaders !== false,
+    },
     names: new MessagingAttributeNames(config.semconvStability ?? semconvStabilityFromEnv()),
     consumerSpanParent: config.consumerSpanParent === 'active' ? 'active' : 'new-trace',
   };

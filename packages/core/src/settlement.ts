@@ -108,7 +108,7 @@ export function recordSettlementSpan<M>(
       name: messagingSpanName(settlement, destination),
       kind: SpanKind.CLIENT,
       attributes,
-      links: collectLinks(description.messages, description.reader),
+      links: () => collectLinks(description.messages, description.reader, settings.links),
       limits: settings.limits,
     });
     checkRecordingSetup(fanIn.span);

@@ -1,5 +1,6 @@
 import { type Attributes, diag, type Span, SpanKind } from '@opentelemetry/api';
 import { checkRecordingSetup } from './diagnostics';
+import { ContextExtractor } from './extract';
 import { type FanInSpan, startFanInSpan } from './fan-in-span';
 import { collectLinks } from './links';
 import type { MessageReader } from './message-reader';
@@ -43,7 +44,7 @@ export function startBatchSpan<S extends TracingSettings, M>(
       name,
       kind: SpanKind.CONSUMER,
       attributes,
-      links: collectLinks(batch.messages, batch.reader),
+      links: () => collectLinks(batch.messages, batch.reader, settings.links),
       limits: settings.limits,
       parentContext: consumerParent(settings),
     });
@@ -51,12 +52,14 @@ export function startBatchSpan<S extends TracingSettings, M>(
     if (batch.batchHook !== undefined) {
       callHook(batch.batchHook.name, batch.batchHook.call, fanIn.span);
     }
-    if (settings.config.perMessageSpans !== true) return fanIn;
+    if (settings.config.perMessageSpans !== true || !fanIn.span.isRecording()) return fanIn;
     const { messageHook } = batch;
     return withMessageSpans(settings.tracer, fanIn, batch.messages, {
       name,
       attributes: operationAttributes(settings, 'process', 'process', batch.destination),
       reader: batch.reader,
+      extractor: new ContextExtractor({ datadogFallback: settings.links.readDatadogHeaders }),
+      linkTraceState: settings.links.linkTraceState,
       onStart:
         messageHook &&
         ((span, message) => callHook(messageHook.name, messageHook.call, span, message)),

@@ -1,5 +1,6 @@
 import { type Attributes, diag, type Span } from '@opentelemetry/api';
 import { checkRecordingSetup } from './diagnostics';
+import { ContextExtractor } from './extract';
 import { attributesOf, headersOf, type MessageReader } from './message-reader';
 import { type MessageSpan, startMessageSpan } from './message-span';
 import { consumerParent, type HookCall, operationAttributes } from './operation';
@@ -45,6 +46,8 @@ export function startMessage<S extends TracingSettings, M>(
       headers: headersOf(reader, message),
       mode: settings.config.messageContext === 'link-only' ? 'link-only' : 'parent+link',
       parentContext: consumerParent(settings),
+      extractor: new ContextExtractor({ datadogFallback: settings.links.readDatadogHeaders }),
+      linkTraceState: settings.links.linkTraceState,
     });
     checkRecordingSetup(started.span);
     if (description.hook !== undefined) {

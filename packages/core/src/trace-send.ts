@@ -122,7 +122,7 @@ function startBatchSend<M>(
   destination: string | undefined,
   parent: Context,
 ): StartedSend {
-  const links = new LinkSet();
+  const links = new LinkSet(settings.links);
   const extractor = new ContextExtractor();
   const sent = description.messages.map((message): SentMessage => {
     const creationContext =

@@ -51,7 +51,7 @@ export class TransactionRecorder {
     operationName: string,
     attributes?: Attributes,
   ): FanInSpan {
-    const links = new LinkSet();
+    const links = new LinkSet(settings.links);
     for (const { creationContext } of this.sent) links.addContext(creationContext);
     const destinations = new Set(this.sent.map(({ destination }) => destination));
     const destination = destinations.size === 1 ? this.sent[0]?.destination : undefined;

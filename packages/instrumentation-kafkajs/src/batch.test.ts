@@ -71,6 +71,7 @@ describe('eachBatch', () => {
         'fanin.links.spill_spans': 0,
         'fanin.messages.without_context': 0,
         'fanin.messages.invalid_context': 0,
+        'fanin.messages.unsampled_context': 0,
       },
     );
   });

@@ -109,6 +109,7 @@ for (const copy of copies) {
             'fanin.links.spill_spans': 0,
             'fanin.messages.without_context': 0,
             'fanin.messages.invalid_context': 0,
+            'fanin.messages.unsampled_context': 0,
             'fanin.messages.redelivered': 0,
             'fanin.settlement': 'ack',
             'fanin.settlement.multiple': true,

@@ -1,0 +1,105 @@
+import type { SpanContext } from '@opentelemetry/api';
+
+// A W3C `traceparent` header read the way @opentelemetry/core's
+// W3CTraceContextPropagator reads it (version-traceid-parentid-flags, lower
+// case hex, no all-zero ids, version ff refused, version 00 with nothing
+// after the flags, one optional white-space character at either end), without
+// building a context: the batch hot path, used only while that propagator is
+// the application's (see extract.ts). The differential test checks the two
+// agree on every input.
+
+const TRACEPARENT_CORE_LENGTH = 55; // 2 + 1 + 32 + 1 + 16 + 1 + 2
+
+/** JavaScript's `\s`: what the propagator's regular expression allows around the value. */
+function isWhiteSpace(code: number): boolean {
+  return (
+    (code >= 0x09 && code <= 0x0d) ||
+    code === 0x20 ||
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
+}
+
+/** A line terminator, which `.` does not match. */
+function isLineTerminator(code: number): boolean {
+  return code === 0x0a || code === 0x0d || code === 0x2028 || code === 0x2029;
+}
+
+function isLowerHex(code: number): boolean {
+  return (code >= 0x30 && code <= 0x39) || (code >= 0x61 && code <= 0x66);
+}
+
+/** Whether `length` characters from `start` are lower-case hex and not all '0'. */
+function isNonZeroHex(text: string, start: number, length: number): boolean {
+  let nonZero = false;
+  for (let i = start; i < start + length; i++) {
+    const code = text.charCodeAt(i);
+    if (!isLowerHex(code)) return false;
+    if (code !== 0x30) nonZero = true;
+  }
+  return nonZero;
+}
+
+function hexValue(code: number): number {
+  return code <= 0x39 ? code - 0x30 : code - 0x57;
+}
+
+/**
+ * The span context in a `traceparent` value, or undefined when the W3C
+ * propagator would find none in it. `traceState` is not read.
+ */
+export function parseTraceparent(value: string): SpanContext | undefined {
+  let start = 0;
+  const end = value.length;
+  // `^\s?` and `\s?$`: one white-space character may stand at each end. When
+  // the value is longer than the core, the extra characters belong to a
+  // version's trailing part, tried after the plain form.
+  if (end > 0 && isWhiteSpace(value.charCodeAt(0))) start = 1;
+  if (end - start < TRACEPARENT_CORE_LENGTH) return undefined;
+  const v0 = value.charCodeAt(start);
+  const v1 = value.charCodeAt(start + 1);
+  if (!isLowerHex(v0) || !isLowerHex(v1) || (v0 === 0x66 && v1 === 0x66)) return undefined;
+  if (
+    value.charCodeAt(start + 2) !== 0x2d ||
+    value.charCodeAt(start + 35) !== 0x2d ||
+    value.charCodeAt(start + 52) !== 0x2d
+  ) {
+    return undefined;
+  }
+  if (!isNonZeroHex(value, start + 3, 32) || !isNonZeroHex(value, start + 36, 16)) return undefined;
+  const f0 = value.charCodeAt(start + 53);
+  const f1 = value.charCodeAt(start + 54);
+  if (!isLowerHex(f0) || !isLowerHex(f1)) return undefined;
+  const rest = start + TRACEPARENT_CORE_LENGTH;
+  if (!acceptsRest(value, rest, end, v0 === 0x30 && v1 === 0x30)) return undefined;
+  return {
+    traceId: value.slice(start + 3, start + 35),
+    spanId: value.slice(start + 36, start + 52),
+    traceFlags: hexValue(f0) * 16 + hexValue(f1),
+    isRemote: true,
+  };
+}
+
+/**
+ * What may follow the flags: nothing, one white-space character, or (not for
+ * version 00) `-` and any characters but line terminators, then optionally one
+ * white-space character.
+ */
+function acceptsRest(value: string, rest: number, end: number, versionZero: boolean): boolean {
+  if (rest === end) return true;
+  if (rest + 1 === end && isWhiteSpace(value.charCodeAt(rest))) return true;
+  if (versionZero || value.charCodeAt(rest) !== 0x2d) return false;
+  // `(-.*)` then `\s?$`: `.` takes every character but a line terminator, so
+  // the value may end in at most one line terminator (taken by `\s?`).
+  for (let i = rest + 1; i < end; i++) {
+    if (isLineTerminator(value.charCodeAt(i)) && i !== end - 1) return false;
+  }
+  return true;
+}
