@@ -151,7 +151,8 @@ function groupsOfBars(bars: Array<Array<Bar | undefined>>, y: (value: number) =>
 
 function gridAndTicks(axis: Axis, y: (value: number) => number): string[] {
   const out: string[] = [];
-  for (let value = axis.min; value <= axis.max + axis.step / 2; value += axis.step) {
+  const first = Math.ceil(axis.min / axis.step) * axis.step;
+  for (let value = first; value <= axis.max + axis.step / 2; value += axis.step) {
     out.push(
       element('line', {
         x1: PLOT.left,
@@ -189,11 +190,17 @@ export interface Axis {
   step: number;
 }
 
-/** An axis from `low` to `high` widened to round ticks, about five of them. */
+/**
+ * An axis from `low` to `high` with about five round ticks; the top widened
+ * to a tick, the bottom only to a fifth of one (a small negative whisker
+ * should not take a whole step of the plot).
+ */
 export function niceAxis(low: number, high: number): Axis {
   const span = high - low || 1;
   const raw = span / 5;
   const magnitude = 10 ** Math.floor(Math.log10(raw));
   const step = ([1, 2, 5, 10].find((factor) => factor * magnitude >= raw) ?? 10) * magnitude;
-  return { min: Math.floor(low / step) * step, max: Math.ceil(high / step) * step, step };
+  const minor = step / 5;
+  const min = Math.floor(low / minor) * minor;
+  return { min, max: Math.max(Math.ceil(high / step) * step, min + step), step };
 }
