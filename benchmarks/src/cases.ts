@@ -2,6 +2,7 @@ import type { Library, Source } from './model';
 
 export type CaseId =
   | 'kafkajs-each-batch'
+  | 'kafkajs-each-batch-sampled'
   | 'kafkajs-each-message'
   | 'kafkajs-broker-each-batch'
   | 'kafkajs-broker-each-message'
@@ -29,6 +30,14 @@ export const CASES: readonly CaseInfo[] = [
     source: 'in-process',
     call: 'batch',
     title: 'kafkajs eachBatch, synthetic batches, no broker',
+  },
+  {
+    id: 'kafkajs-each-batch-sampled',
+    issueCase: 1,
+    library: 'kafkajs',
+    source: 'in-process',
+    call: 'batch',
+    title: 'kafkajs eachBatch, synthetic batches, head sampling (ParentBased(TraceIdRatioBased))',
   },
   {
     id: 'kafkajs-broker-each-batch',
@@ -90,4 +99,14 @@ export interface RowKey {
 
 export function rowName({ caseId, variant }: RowKey): string {
   return variant ? `${caseId}/${variant}` : caseId;
+}
+
+/** The variant naming a sampling row: `ratio-1.0`, `ratio-0.1`. */
+export function samplingVariant(ratio: number): string {
+  return `ratio-${ratioLabel(ratio)}`;
+}
+
+/** A sampling ratio as the tables name it: `1.0`, `0.1`, `0.05`. */
+export function ratioLabel(ratio: number): string {
+  return Number.isInteger(ratio) ? ratio.toFixed(1) : String(ratio);
 }

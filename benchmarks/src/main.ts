@@ -3,7 +3,8 @@ import { withBrokers } from '@fanin/brokers';
 import { caseInfo, type RowKey } from './cases';
 import { isCompleteRun, parseOptions, USAGE } from './options';
 import { profileReport } from './profile/profile-report';
-import { checkRows } from './report/checks';
+import { barChart } from './report/chart';
+import { checkRows, type RowExpectation } from './report/checks';
 import { markdownReport, type RunRecord } from './report/document';
 import { describeMachine, loadAverage } from './report/machine';
 import { RESULTS_DIR, writeResults } from './report/results-files';
@@ -12,8 +13,8 @@ import { AMQP_BROKER_ROWS, runAmqpBrokerCases } from './runner/amqp-broker-cases
 import { Collector } from './runner/collector';
 import { RunContext } from './runner/context';
 import { runInProcessCases } from './runner/in-process-cases';
+import { expectedInProcessMessages, samplingRatioOf } from './runner/in-process-rows';
 import { KAFKA_BROKER_ROWS, runKafkaBrokerCases } from './runner/kafka-broker-cases';
-import { messagesPerRound } from './scenarios/synthetic-rounds';
 import { FULL, QUICK, type RunSettings } from './settings';
 
 const REPOSITORY = join(__dirname, '..', '..');
@@ -59,13 +60,17 @@ async function main(): Promise<number> {
       );
     } catch (error) {
       context.plan([...kafkaRows, ...amqpRows]);
-      collector.failAll([...kafkaRows, ...amqpRows], context.modes, `brokers: ${String(error)}`);
+      collector.failAll(
+        [...kafkaRows, ...amqpRows],
+        context.modesOf(),
+        `brokers: ${String(error)}`,
+      );
     }
   }
 
   machine.loadAverage.end = loadAverage();
   const rows = collector.results().map(summarise);
-  const problems = checkRows(rows, (key) => expectedMessages(key, settings));
+  const problems = checkRows(rows, (key) => expectation(key, settings));
   const record: RunRecord = {
     kind,
     runId,
@@ -82,7 +87,7 @@ async function main(): Promise<number> {
     : '';
   const markdown = markdownReport(record) + profiles;
   process.stdout.write(`\n${markdown}`);
-  for (const file of writeResults(record, markdown)) log(`wrote ${file}`);
+  for (const file of writeResults(record, markdown, barChart(rows, runId))) log(`wrote ${file}`);
   log(
     problems.length === 0
       ? 'every case ran and produced its counts'
@@ -91,16 +96,16 @@ async function main(): Promise<number> {
   return problems.length === 0 ? 0 : 1;
 }
 
-function expectedMessages(key: RowKey, settings: RunSettings): number | undefined {
-  if (caseInfo(key.caseId).source === 'broker') return settings.brokerMessages;
-  const batchSize = key.variant ? Number(key.variant) : settings.eachMessageFetch;
-  return messagesPerRound({
-    batchSize,
-    messagesPerRound: settings.syntheticMessages,
-    minBatchesPerRound: settings.minBatchesPerRound,
-    warmupMessages: settings.warmupMessages,
-    rounds: settings.rounds,
-  });
+function expectation(key: RowKey, settings: RunSettings): RowExpectation {
+  if (caseInfo(key.caseId).source === 'broker') {
+    return { messages: settings.brokerMessages, allocations: false };
+  }
+  const samplingRatio = samplingRatioOf(settings, key);
+  return {
+    messages: expectedInProcessMessages(settings, key),
+    allocations: true,
+    ...(samplingRatio !== undefined ? { samplingRatio } : {}),
+  };
 }
 
 main().then(

@@ -3,10 +3,25 @@
  * job asks for and what a worker measured.
  */
 
-/** Which instrumentation a worker process enables (never more than one). */
-export type Mode = 'none' | 'official' | 'fanin';
+/**
+ * What a worker process traces with (never more than one instrumentation):
+ * nothing, the official instrumentation, fanin's, the hand-written reference
+ * fan-in (`floor`, `floor-bare`), or fanin with the link-aware sampler of
+ * @fanin/core (see modes.ts).
+ */
+export type Mode = 'none' | 'official' | 'fanin' | 'floor' | 'floor-bare' | 'fanin-link-sampler';
 
-export const MODES: readonly Mode[] = ['none', 'official', 'fanin'];
+export const MODES: readonly Mode[] = [
+  'none',
+  'official',
+  'fanin',
+  'floor',
+  'floor-bare',
+  'fanin-link-sampler',
+];
+
+/** The modes every case runs; the others only where a row asks for them. */
+export const BASE_MODES: readonly Mode[] = ['none', 'official', 'fanin'];
 
 /** The client library a scenario exercises. */
 export type Library = 'kafkajs' | 'amqplib';
@@ -34,6 +49,15 @@ export interface SyntheticParams {
   /** Messages handled before the first measured round. */
   warmupMessages: number;
   rounds: number;
+  /** Head sampling: the SDK sampler's ratio and which producers are sampled. */
+  sampling?: SamplingParams;
+}
+
+export interface SamplingParams {
+  /** `ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) })`. */
+  ratio: number;
+  /** Producers whose offset is a multiple of this carry the sampled flag (1: all, 10: 10 %). */
+  sampledProducerEvery: number;
 }
 
 export interface KafkaBrokerParams {
@@ -66,6 +90,15 @@ export interface Sample {
   spansEnded: number;
   spansExported: number;
   linksExported: number;
+  /** Exported links to a producer context whose flags say sampled. */
+  sampledLinksExported: number;
+  /** Messages in the window whose producer context says sampled (in-process cases). */
+  sampledProducers?: number;
+  /** Sampling decisions for spans without a parent, and how many of them were sampled. */
+  rootDecisions: number;
+  rootSampled: number;
+  /** Bytes allocated on the V8 heap in the window (in-process cases; see measure/allocations.ts). */
+  allocatedBytes?: number;
   /** Highest heap used during the window, above the heap used (after a GC) at its start. */
   heapPeakBytes: number;
   /** When the window opened and closed, in µs of the monotonic clock CPU profiles use. */

@@ -1,3 +1,14 @@
+import type { SamplingParams } from './model';
+
+/** Head sampling at 1.0 (every producer sampled) and at 0.1 (every 10th producer sampled). */
+const SAMPLING = {
+  batchSize: 1_000,
+  rows: [
+    { ratio: 1, sampledProducerEvery: 1 },
+    { ratio: 0.1, sampledProducerEvery: 10 },
+  ],
+};
+
 /** How much each case runs: the full benchmark, or the quick variant CI uses. */
 export interface RunSettings {
   quick: boolean;
@@ -7,6 +18,10 @@ export interface RunSettings {
   rounds: number;
   /** In-process eachBatch batch sizes. */
   batchSizes: number[];
+  /** The batch sizes among them that also run the floor modes. */
+  floorBatchSizes: number[];
+  /** The head-sampling rows: in-process eachBatch at `batchSize`, once per ratio. */
+  sampling: { batchSize: number; rows: SamplingParams[] };
   /** Messages per measured in-process round (at least `minBatchesPerRound` batches). */
   syntheticMessages: number;
   minBatchesPerRound: number;
@@ -30,6 +45,8 @@ export const FULL: RunSettings = {
   processes: 3,
   rounds: 3,
   batchSizes: [1, 100, 1_000, 10_000],
+  floorBatchSizes: [1_000, 10_000],
+  sampling: SAMPLING,
   syntheticMessages: 50_000,
   minBatchesPerRound: 20,
   warmupMessages: 20_000,
@@ -46,6 +63,8 @@ export const QUICK: RunSettings = {
   processes: 1,
   rounds: 1,
   batchSizes: [1, 100, 1_000, 10_000],
+  floorBatchSizes: [1_000, 10_000],
+  sampling: SAMPLING,
   syntheticMessages: 10_000,
   minBatchesPerRound: 3,
   warmupMessages: 2_000,

@@ -1,4 +1,6 @@
+import { floorEachBatch } from './floor/floor-each-batch';
 import type { Job, Sample, WorkerReport } from './model';
+import { modeInfo } from './modes';
 import { runAmqplibBatch, runAmqplibConsume } from './scenarios/amqplib-broker';
 import type { Harness } from './scenarios/harness';
 import { runKafkajsBroker } from './scenarios/kafkajs-broker';
@@ -6,18 +8,26 @@ import { runKafkajsEachBatchSynthetic } from './scenarios/kafkajs-each-batch-syn
 import { runKafkajsEachMessageSynthetic } from './scenarios/kafkajs-each-message-synthetic';
 import { installTracing } from './tracing/install';
 import { instrument } from './tracing/instrumentations';
+import { samplerFor } from './tracing/samplers';
 
 /**
  * One job in a process of its own (started by main.ts with the job as its
- * argument): tracing is installed, the job's instrumentation (at most one)
- * is registered before the client library loads, and the samples go back
- * to the parent over IPC.
+ * argument): tracing is installed (with the row's sampler, if it has one),
+ * the job's instrumentation (at most one) is registered before the client
+ * library loads, and the samples go back to the parent over IPC.
  */
 async function runJob(job: Job): Promise<Sample[]> {
-  const tracing = installTracing();
+  const mode = modeInfo(job.mode);
+  const sampling = 'sampling' in job.params ? job.params.sampling : undefined;
+  const tracing = installTracing(sampling && samplerFor(sampling, mode.linkAwareSampler));
+  const { floor } = mode;
+  if (floor && job.scenario !== 'kafkajs-each-batch-synthetic') {
+    throw new Error(`mode ${job.mode} only wraps the in-process eachBatch handler`);
+  }
   const harness: Harness = {
     tracing,
-    instrument: (library) => instrument(library, job.mode, tracing.provider),
+    instrument: (library) => instrument(library, mode.instrumentation, tracing.provider),
+    wrapEachBatch: (handler) => (floor ? floorEachBatch(handler, floor) : handler),
   };
   switch (job.scenario) {
     case 'kafkajs-each-batch-synthetic':

@@ -1,5 +1,5 @@
 import type { Batch, EachBatchPayload, EachMessagePayload, KafkaMessage } from 'kafkajs';
-import { traceparentFor } from '../traceparent';
+import { isSampledProducer, traceparentFor } from '../traceparent';
 
 export const SYNTHETIC_TOPIC = 'orders';
 export const SYNTHETIC_PARTITION = 0;
@@ -9,7 +9,7 @@ const VALUE = Buffer.alloc(100, 'v');
  * A message as kafkajs decodes it from a record batch: Buffers for key,
  * value and header values, offsets as strings, and a distinct `traceparent`.
  */
-function syntheticMessage(offset: number, salt: number): KafkaMessage {
+function syntheticMessage(offset: number, salt: number, sampled: boolean): KafkaMessage {
   return {
     magicByte: 2,
     attributes: 0,
@@ -17,20 +17,27 @@ function syntheticMessage(offset: number, salt: number): KafkaMessage {
     offset: String(offset),
     key: Buffer.from(`customer-${offset % 1000}`),
     value: Buffer.from(VALUE),
-    headers: { traceparent: Buffer.from(traceparentFor(offset, salt)) },
+    headers: { traceparent: Buffer.from(traceparentFor(offset, salt, sampled)) },
     isControlRecord: false,
     batchContext: {},
   } as unknown as KafkaMessage;
 }
 
-/** `count` fresh messages with offsets from `firstOffset`, each from its own producer. */
+/**
+ * `count` fresh messages with offsets from `firstOffset`, each from its own
+ * producer; every `sampledEvery`-th producer (by offset) carries the sampled flag.
+ */
 export function syntheticMessages(
   count: number,
   firstOffset: number,
   salt: number,
+  sampledEvery = 1,
 ): KafkaMessage[] {
   const messages = new Array<KafkaMessage>(count);
-  for (let i = 0; i < count; i++) messages[i] = syntheticMessage(firstOffset + i, salt);
+  for (let i = 0; i < count; i++) {
+    const offset = firstOffset + i;
+    messages[i] = syntheticMessage(offset, salt, isSampledProducer(offset, sampledEvery));
+  }
   return messages;
 }
 

@@ -1,5 +1,6 @@
 import type { Sample } from '../model';
 import type { SpanCounts, Tracing } from '../tracing/install';
+import { countAllocations } from './allocations';
 import { collectGarbage, HeapPeak, heapUsed } from './heap';
 
 /** What a window measured, less what the code under test says it handled. */
@@ -10,27 +11,36 @@ export interface Window {
   close(): Promise<Measured>;
 }
 
+export interface WindowOptions {
+  /** Count the bytes allocated on the heap in the window (see allocations.ts). */
+  allocations?: boolean;
+}
+
 /**
  * Empties the span pipeline and collects the heap, then returns the function
  * that opens the window (synchronously, so it can be called from an event
  * listener at the exact moment measuring should start). Closing the window
  * exports the spans still queued, so their export is paid inside it too.
  */
-export async function prepareWindow(tracing: Tracing): Promise<() => Window> {
+export async function prepareWindow(
+  tracing: Tracing,
+  options: WindowOptions = {},
+): Promise<() => Window> {
   await tracing.flush();
   collectGarbage();
-  return () => startWindow(tracing);
+  return () => startWindow(tracing, options);
 }
 
 /** Prepares and opens a window at once. */
-export async function openWindow(tracing: Tracing): Promise<Window> {
-  return (await prepareWindow(tracing))();
+export async function openWindow(tracing: Tracing, options: WindowOptions = {}): Promise<Window> {
+  return (await prepareWindow(tracing, options))();
 }
 
-function startWindow(tracing: Tracing): Window {
+function startWindow(tracing: Tracing, options: WindowOptions): Window {
   const heapAtStart = heapUsed();
   const countsAtStart = tracing.counts();
   const peak = new HeapPeak();
+  const allocations = options.allocations ? countAllocations() : undefined;
   const cpuAtStart = process.cpuUsage();
   const wallAtStart = process.hrtime.bigint();
   return {
@@ -39,6 +49,7 @@ function startWindow(tracing: Tracing): Window {
       const wallAtEnd = process.hrtime.bigint();
       const wallNs = Number(wallAtEnd - wallAtStart);
       const cpu = process.cpuUsage(cpuAtStart);
+      const allocated = allocations?.stop();
       const heapPeak = peak.stop();
       const counts = difference(tracing.counts(), countsAtStart);
       return {
@@ -48,6 +59,10 @@ function startWindow(tracing: Tracing): Window {
         spansEnded: counts.ended,
         spansExported: counts.exported,
         linksExported: counts.links,
+        sampledLinksExported: counts.sampledLinks,
+        rootDecisions: counts.rootDecisions,
+        rootSampled: counts.rootSampled,
+        ...(allocated ? { allocatedBytes: allocated.bytes } : {}),
         heapPeakBytes: Math.max(0, heapPeak - heapAtStart),
         startUs: Number(wallAtStart / 1000n),
         endUs: Number(wallAtEnd / 1000n),
@@ -62,5 +77,8 @@ function difference(after: SpanCounts, before: SpanCounts): SpanCounts {
     ended: after.ended - before.ended,
     exported: after.exported - before.exported,
     links: after.links - before.links,
+    sampledLinks: after.sampledLinks - before.sampledLinks,
+    rootDecisions: after.rootDecisions - before.rootDecisions,
+    rootSampled: after.rootSampled - before.rootSampled,
   };
 }

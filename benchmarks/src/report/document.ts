@@ -1,7 +1,9 @@
 import { caseInfo } from '../cases';
+import { floorTable } from './floor-table';
 import { type Machine, machineLine } from './machine';
+import { samplingTable } from './sampling-table';
 import type { RowSummary } from './summarise';
-import { brokerTable, failureList, inProcessTable } from './tables';
+import { brokerTable, failureList, inProcessTable, unavailableList } from './tables';
 
 export interface RunRecord {
   kind: 'full' | 'quick' | 'partial';
@@ -15,7 +17,10 @@ export interface RunRecord {
   problems: string[];
 }
 
-/** The run as Markdown: where it ran, the two tables, and what failed. */
+/**
+ * The run as Markdown: where it ran, the in-process and broker tables, fanin
+ * against the floor, head sampling, what did not run, and what failed.
+ */
 export function markdownReport(run: RunRecord): string {
   const { machine } = run;
   const versions = Object.entries(machine.packages)
@@ -40,9 +45,29 @@ export function markdownReport(run: RunRecord): string {
       inProcessTable(inProcess),
     );
   }
+  const floor = floorTable(inProcess);
+  if (floor) {
+    parts.push(
+      '',
+      "**fanin against the floor** (extra per message over none, as a multiple of the hand-written reference's; same run)",
+      '',
+      floor,
+    );
+  }
+  const sampling = samplingTable(inProcess);
+  if (sampling) {
+    parts.push(
+      '',
+      '**Head sampling** (eachBatch ×1,000, `ParentBasedSampler({ root: TraceIdRatioBasedSampler(r) })`, a share r of the producers sampled; extra per message over none)',
+      '',
+      sampling,
+    );
+  }
   if (broker.length > 0) {
     parts.push('', '**Real brokers** (consumer process)', '', brokerTable(broker));
   }
+  const unavailable = unavailableList(run.rows);
+  if (unavailable) parts.push('', '**Not run** (n/a above)', '', unavailable);
   const failures = failureList(run.rows);
   if (run.problems.length > 0) {
     parts.push('', '**Problems**', '', ...run.problems.map((problem) => `- ${problem}`));

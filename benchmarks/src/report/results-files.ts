@@ -8,12 +8,13 @@ const README_START = '<!-- latest-results:start -->';
 const README_END = '<!-- latest-results:end -->';
 
 /**
- * A complete full run becomes `results/latest.{json,md}`, is kept in
- * `results/history/`, and its Markdown replaces the latest table in the
- * README. Quick and partial runs only go to `results/scratch/` (not committed).
- * Returns the files written.
+ * A complete full run becomes `results/latest.{json,md,svg}`, is kept in
+ * `results/history/<run id>.{json,svg}`, and its Markdown replaces the latest
+ * table in the README. Quick and partial runs only go to `results/scratch/`
+ * (not committed). The chart is written when there is one. Returns the files
+ * written.
  */
-export function writeResults(run: RunRecord, markdown: string): string[] {
+export function writeResults(run: RunRecord, markdown: string, chart?: string): string[] {
   const json = `${JSON.stringify(run, null, 2)}\n`;
   const written: string[] = [];
   const write = (path: string, text: string) => {
@@ -25,12 +26,17 @@ export function writeResults(run: RunRecord, markdown: string): string[] {
     write(join(RESULTS_DIR, 'latest.json'), json);
     write(join(RESULTS_DIR, 'latest.md'), markdown);
     write(join(RESULTS_DIR, 'history', `${run.runId}.json`), json);
+    if (chart) {
+      write(join(RESULTS_DIR, 'latest.svg'), chart);
+      write(join(RESULTS_DIR, 'history', `${run.runId}.svg`), chart);
+    }
     if (updateReadme(markdown)) written.push(README);
   } else {
     const dir = join(RESULTS_DIR, 'scratch');
     mkdirSync(dir, { recursive: true });
     write(join(dir, `${run.kind}-latest.json`), json);
     write(join(dir, `${run.kind}-latest.md`), markdown);
+    if (chart) write(join(dir, `${run.kind}-latest.svg`), chart);
   }
   return written;
 }

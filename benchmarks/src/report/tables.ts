@@ -1,5 +1,6 @@
 import { CASES, type CaseInfo } from '../cases';
 import { count, markdownTable, number, range, signed } from './format';
+import { baseline } from './rows';
 import type { RowSummary } from './summarise';
 
 /** The rows of `rows` that belong to `info`, in run order. */
@@ -7,12 +8,15 @@ function rowsOf(rows: RowSummary[], info: CaseInfo) {
   return rows.filter((row) => row.caseId === info.id);
 }
 
-/** The uninstrumented row of the same case and variant. */
-function baseline(rows: RowSummary[], row: RowSummary): RowSummary | undefined {
-  return rows.find(
-    (other) =>
-      other.caseId === row.caseId && other.variant === row.variant && other.mode === 'none',
-  );
+/** The case column: its number and name, and the variant when it is not just the batch size. */
+function caseLabel(info: CaseInfo, row: RowSummary): string {
+  const variant = row.variant && !/^\d+$/.test(row.variant) ? `/${row.variant}` : '';
+  return `${info.issueCase}. ${row.caseId}${variant}`;
+}
+
+/** A row that did not run: its name, then n/a in every other column. */
+function unavailableLine(leading: string[], columns: number): string[] {
+  return [...leading, ...new Array<string>(columns - leading.length).fill('n/a')];
 }
 
 function spans(row: RowSummary): string {
@@ -37,6 +41,7 @@ export function inProcessTable(rows: RowSummary[]): string {
     'CPU ns/msg',
     'Δ wall vs none',
     'Δ CPU vs none',
+    'alloc B/msg',
     'spans/call',
     'links/call',
     'spans dropped',
@@ -44,15 +49,19 @@ export function inProcessTable(rows: RowSummary[]): string {
   ];
   const lines = CASES.filter((info) => info.source === 'in-process').flatMap((info) =>
     rowsOf(rows, info).map((row) => {
+      if (row.unavailable) {
+        return unavailableLine([caseLabel(info, row), 'n/a', row.mode], header.length);
+      }
       const none = baseline(rows, row);
       return [
-        `${info.issueCase}. ${row.caseId}`,
+        caseLabel(info, row),
         number(row.messagesPerCall.median),
         row.mode,
         range(row.wallNsPerMessage),
         range(row.cpuNsPerMessage),
         none ? signed(row.wallNsPerMessage.median - none.wallNsPerMessage.median) : '–',
         none ? signed(row.cpuNsPerMessage.median - none.cpuNsPerMessage.median) : '–',
+        range(row.allocatedBytesPerMessage),
         spans(row),
         count(row.linksExportedPerCall.median),
         dropped(row),
@@ -102,6 +111,17 @@ export function brokerTable(rows: RowSummary[]): string {
     }),
   );
   return markdownTable(header, lines);
+}
+
+/** One line per row that was not run because what it needs does not exist yet. */
+export function unavailableList(rows: RowSummary[]): string {
+  return rows
+    .filter((row) => row.unavailable)
+    .map(
+      (row) =>
+        `- ${row.caseId}${row.variant ? `/${row.variant}` : ''} ${row.mode}: ${row.unavailable}`,
+    )
+    .join('\n');
 }
 
 /** One line per failed job. */

@@ -43,7 +43,7 @@ export async function runAmqpBrokerCases(
     for (const [index, row] of rows.entries()) {
       const queueOf = (mode: Mode) =>
         `fanin-bench-${context.runId}-${row.key.caseId}-${mode}-${repetition + 1}`;
-      const modes = context.modes;
+      const modes = context.modesOf();
       try {
         version = await fillQueues(url, modes.map(queueOf), settings.brokerMessages);
       } catch (error) {

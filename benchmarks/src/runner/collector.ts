@@ -5,6 +5,8 @@ export interface RowResult extends RowKey {
   mode: Mode;
   samples: Sample[];
   failures: string[];
+  /** Why the row was not run, when what it needs does not exist yet (shown as n/a, not a failure). */
+  unavailable?: string;
 }
 
 /** Gathers what the workers report, one row per case, variant and mode, in planned order. */
@@ -22,6 +24,12 @@ export class Collector {
     const row = this.rows.get(this.id(key, mode)) as RowResult;
     if (report.ok) row.samples.push(...report.samples);
     else row.failures.push(report.error);
+  }
+
+  /** A row that cannot run yet (e.g. a mode whose code is not there): shown as n/a. */
+  markUnavailable(key: RowKey, mode: Mode, reason: string): void {
+    this.plan(key, mode);
+    (this.rows.get(this.id(key, mode)) as RowResult).unavailable = reason;
   }
 
   /** A failure that stopped a whole group of rows (e.g. the broker could not be set up). */

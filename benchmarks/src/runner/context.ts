@@ -1,5 +1,5 @@
 import { type RowKey, rowName } from '../cases';
-import type { Job, Mode, Sample } from '../model';
+import { BASE_MODES, type Job, type Mode, type Sample } from '../model';
 import type { Options } from '../options';
 import type { WorkerProfile } from '../profile/profile-report';
 import type { RunSettings } from '../settings';
@@ -22,8 +22,9 @@ export class RunContext {
     private readonly log: (line: string) => void,
   ) {}
 
-  get modes(): Mode[] {
-    return this.options.modes;
+  /** The modes of `rowModes` that the run covers (all unless --modes narrows them), in that order. */
+  modesOf(rowModes: readonly Mode[] = BASE_MODES): Mode[] {
+    return rowModes.filter((mode) => this.options.modes.includes(mode));
   }
 
   /** Worker processes (in-process cases) or repetitions (broker cases) per row. */
@@ -38,9 +39,10 @@ export class RunContext {
     return keys.filter((key) => only.some((prefix) => matches(rowName(key), prefix)));
   }
 
-  /** Plans the rows of `keys` for every mode, so they show even if all their jobs fail. */
-  plan(keys: RowKey[]): void {
-    for (const key of keys) for (const mode of this.modes) this.collector.plan(key, mode);
+  /** Plans the rows of `keys` for each of their modes, so they show even if all their jobs fail. */
+  plan(keys: RowKey[], rowModes: readonly Mode[] = BASE_MODES): void {
+    for (const key of keys)
+      for (const mode of this.modesOf(rowModes)) this.collector.plan(key, mode);
   }
 
   async run(key: RowKey, job: Job, repetition: number, timeoutMs: number): Promise<void> {

@@ -28,7 +28,7 @@ export async function runKafkaBrokerCases(context: RunContext, brokers: string[]
   } catch (error) {
     context.collector.failAll(
       rows.map((row) => row.key),
-      context.modes,
+      context.modesOf(),
       `producing ${settings.brokerMessages} messages to ${topic} failed: ${String(error)}`,
     );
     return;
@@ -37,7 +37,7 @@ export async function runKafkaBrokerCases(context: RunContext, brokers: string[]
     const repetitions = context.repetitions(settings.brokerRepetitions);
     for (let repetition = 0; repetition < repetitions; repetition++) {
       for (const [index, row] of rows.entries()) {
-        for (const mode of rotated(context.modes, repetition + index)) {
+        for (const mode of rotated(context.modesOf(), repetition + index)) {
           const params: KafkaBrokerParams = {
             brokers,
             topic,

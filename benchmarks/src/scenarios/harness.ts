@@ -1,3 +1,4 @@
+import type { EachBatchHandler } from 'kafkajs';
 import type { Library } from '../model';
 import type { Tracing } from '../tracing/install';
 
@@ -6,4 +7,6 @@ export interface Harness {
   tracing: Tracing;
   /** Registers the job's instrumentation for `library`; call before loading the library. */
   instrument(library: Library): void;
+  /** The eachBatch handler as the job's mode runs it: as kafkajs passed it, or inside the floor. */
+  wrapEachBatch(handler: EachBatchHandler): EachBatchHandler;
 }

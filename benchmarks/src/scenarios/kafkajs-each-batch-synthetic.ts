@@ -6,8 +6,9 @@ import type { Harness } from './harness';
 import { measureSyntheticRounds } from './synthetic-rounds';
 
 /**
- * Case 1: the eachBatch handler that kafkajs would call, driven with
- * synthetic batches of distinct producer contexts, no broker.
+ * Case 1: the eachBatch handler that kafkajs would call (inside the floor's
+ * wrapper in the floor modes), driven with synthetic batches of distinct
+ * producer contexts, no broker.
  */
 export async function runKafkajsEachBatchSynthetic(
   harness: Harness,
@@ -20,9 +21,10 @@ export async function runKafkajsEachBatchSynthetic(
     },
   });
   if (!eachBatch) throw new Error('consumer.run did not receive an eachBatch handler');
+  const handler = harness.wrapEachBatch(eachBatch);
   const samples = await measureSyntheticRounds<EachBatchPayload>(harness.tracing, params, {
     payloadsFor: (messages) => [eachBatchPayload(messages)],
-    call: (payload) => eachBatch(payload),
+    call: (payload) => handler(payload),
   });
   if (bytes === 0) throw new Error('the handler saw no message');
   return samples;

@@ -5,8 +5,13 @@ import {
   W3CBaggagePropagator,
   W3CTraceContextPropagator,
 } from '@opentelemetry/core';
-import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  type Sampler,
+} from '@opentelemetry/sdk-trace-base';
 import { CountingExporter } from './counting-exporter';
+import { CountingSampler } from './counting-sampler';
 import { SpanCounter } from './span-counter';
 
 export interface SpanCounts {
@@ -14,6 +19,10 @@ export interface SpanCounts {
   ended: number;
   exported: number;
   links: number;
+  sampledLinks: number;
+  /** Sampling decisions for spans without a parent (0 unless a sampler was given). */
+  rootDecisions: number;
+  rootSampled: number;
 }
 
 export interface Tracing {
@@ -28,12 +37,16 @@ export interface Tracing {
  * AsyncLocalStorage context manager, the W3C trace-context and baggage
  * propagators, and a BatchSpanProcessor with its default settings (queue
  * 2,048, export batches of 512, 5 s delay) in front of a counting exporter.
+ * The SDK's default sampler, unless `sampler` is given (then its decisions
+ * for spans without a parent are counted).
  */
-export function installTracing(): Tracing {
+export function installTracing(sampler?: Sampler): Tracing {
   const counter = new SpanCounter();
   const exporter = new CountingExporter();
+  const counting = sampler ? new CountingSampler(sampler) : undefined;
   const provider = new BasicTracerProvider({
     spanProcessors: [counter, new BatchSpanProcessor(exporter)],
+    ...(counting ? { sampler: counting } : {}),
   });
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(
@@ -50,6 +63,9 @@ export function installTracing(): Tracing {
       ended: counter.ended,
       exported: exporter.spans,
       links: exporter.links,
+      sampledLinks: exporter.sampledLinks,
+      rootDecisions: counting?.rootDecisions ?? 0,
+      rootSampled: counting?.rootSampled ?? 0,
     }),
   };
 }

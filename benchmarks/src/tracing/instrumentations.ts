@@ -4,7 +4,8 @@ import type { TracerProvider } from '@opentelemetry/api';
 import { type Instrumentation, registerInstrumentations } from '@opentelemetry/instrumentation';
 import { AmqplibInstrumentation as OfficialAmqplib } from '@opentelemetry/instrumentation-amqplib';
 import { KafkaJsInstrumentation as OfficialKafkaJs } from '@opentelemetry/instrumentation-kafkajs';
-import type { Library, Mode } from '../model';
+import type { Library } from '../model';
+import type { ModeInfo } from '../modes';
 import { lendLogsApi } from './logs-api-bridge';
 
 /**
@@ -22,9 +23,13 @@ const INSTRUMENTATIONS: Record<Library, Record<'official' | 'fanin', () => Instr
  * before the client library is first required, so that the require hook
  * patches it on load.
  */
-export function instrument(library: Library, mode: Mode, tracerProvider: TracerProvider): void {
+export function instrument(
+  library: Library,
+  kind: ModeInfo['instrumentation'],
+  tracerProvider: TracerProvider,
+): void {
   lendLogsApi();
-  if (mode === 'none') return;
-  const instrumentation = INSTRUMENTATIONS[library][mode]();
+  if (kind === 'none') return;
+  const instrumentation = INSTRUMENTATIONS[library][kind]();
   registerInstrumentations({ instrumentations: [instrumentation], tracerProvider });
 }
