@@ -10,7 +10,7 @@ import {
 } from '@opentelemetry/api';
 import { extractDatadogSpanContext } from './datadog-propagator';
 import { hasHeader, headerGetter, readHeader } from './headers';
-import { parseTraceparent } from './traceparent';
+import { parseTraceparent, parseTraceparentBytes } from './traceparent';
 
 /** What a message's headers said about the context that produced it. */
 export type ContextStatus = 'valid' | 'missing' | 'invalid';
@@ -153,6 +153,8 @@ export class ContextExtractor {
 
   /** What W3C's propagator would make of `headers`, less the tracestate. */
   private fromTraceparent(headers: object): SpanContext | 'missing' | 'invalid' {
+    const fromBytes = parseTraceparentBytesOf(headers);
+    if (fromBytes !== undefined) return fromBytes;
     const header = readHeader(headers, TRACEPARENT);
     const value = Array.isArray(header) ? header[0] : header;
     const spanContext = typeof value === 'string' ? parseTraceparent(value) : undefined;
@@ -186,6 +188,17 @@ export class ContextExtractor {
       if (hasHeader(headers, field)) return true;
     }
     return false;
+  }
+}
+
+/** The context of an own `traceparent` header that is a well-formed 55-byte value, read from its bytes. */
+function parseTraceparentBytesOf(headers: object): SpanContext | undefined {
+  try {
+    if (!Object.hasOwn(headers, TRACEPARENT)) return undefined;
+    const value = (headers as Record<string, unknown>)[TRACEPARENT];
+    return value instanceof Uint8Array ? parseTraceparentBytes(value) : undefined;
+  } catch {
+    return undefined;
   }
 }
 

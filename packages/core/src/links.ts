@@ -90,7 +90,12 @@ export class LinkSet {
       this.unsampledContext++;
       return;
     }
-    const existing = this.find(spanContext);
+    const { traceId, spanId } = spanContext;
+    const bySpanId = this.bySpanId.get(spanId);
+    const existing =
+      bySpanId === undefined || bySpanId.context.traceId === traceId
+        ? bySpanId
+        : this.sharedSpanIds.get(traceId + spanId);
     if (existing?.attributes !== undefined) {
       const count = existing.attributes[ATTR_FANIN_LINK_MESSAGE_COUNT] as number;
       existing.attributes[ATTR_FANIN_LINK_MESSAGE_COUNT] = count + 1;
@@ -103,11 +108,8 @@ export class LinkSet {
     const attributes = attributesOf(describe, item);
     attributes[ATTR_FANIN_LINK_MESSAGE_COUNT] = 1;
     const link: Link = { context: this.linkedContext(spanContext), attributes };
-    if (this.bySpanId.has(spanContext.spanId)) {
-      this.sharedSpanIds.set(spanContext.traceId + spanContext.spanId, link);
-    } else {
-      this.bySpanId.set(spanContext.spanId, link);
-    }
+    if (bySpanId === undefined) this.bySpanId.set(spanId, link);
+    else this.sharedSpanIds.set(traceId + spanId, link);
     this.ordered.push(link);
   }
 
@@ -117,20 +119,14 @@ export class LinkSet {
     return { traceId, spanId, traceFlags, isRemote };
   }
 
-  private find({ traceId, spanId }: SpanContext): Link | undefined {
-    const link = this.bySpanId.get(spanId);
-    if (link === undefined || link.context.traceId === traceId) return link;
-    return this.sharedSpanIds.get(traceId + spanId);
-  }
-
   /** Distinct producer contexts seen. */
   get contextCount(): number {
     return this.ordered.length;
   }
 
-  /** The links, in the order their first message was added. */
-  links(): Link[] {
-    return this.ordered.slice();
+  /** The links, in the order their first message was added (the set's own array: do not change it). */
+  links(): readonly Link[] {
+    return this.ordered;
   }
 }
 

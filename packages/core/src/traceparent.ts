@@ -103,3 +103,48 @@ function acceptsRest(value: string, rest: number, end: number, versionZero: bool
   }
   return true;
 }
+
+/**
+ * `parseTraceparent` for the common case of a 55-byte Buffer (a version-00
+ * value as Kafka clients hand it over), read from its bytes without decoding
+ * it first; undefined when the bytes are anything else (the caller then
+ * decodes and parses the text, which gives the same answer for ASCII).
+ */
+export function parseTraceparentBytes(bytes: Uint8Array): SpanContext | undefined {
+  if (bytes.length !== TRACEPARENT_CORE_LENGTH) return undefined;
+  const v0 = bytes[0] as number;
+  const v1 = bytes[1] as number;
+  if (!isLowerHex(v0) || !isLowerHex(v1) || (v0 === 0x66 && v1 === 0x66)) return undefined;
+  if (bytes[2] !== 0x2d || bytes[35] !== 0x2d || bytes[52] !== 0x2d) return undefined;
+  if (!isNonZeroHexBytes(bytes, 3, 35) || !isNonZeroHexBytes(bytes, 36, 52)) return undefined;
+  const f0 = bytes[53] as number;
+  const f1 = bytes[54] as number;
+  if (!isLowerHex(f0) || !isLowerHex(f1)) return undefined;
+  const buffer = Buffer.isBuffer(bytes)
+    ? bytes
+    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  // One decode for both ids; the slices share it.
+  const ids = buffer.toString('latin1', 3, 52);
+  return {
+    traceId: ids.slice(0, 32),
+    spanId: ids.slice(33),
+    traceFlags: hexValue(f0) * 16 + hexValue(f1),
+    isRemote: true,
+  };
+}
+
+/** 1 for the bytes of lower-case hex digits but '0', 2 for '0', 0 for any other byte. */
+const HEX_BYTE = new Uint8Array(256);
+for (const code of '123456789abcdef') HEX_BYTE[code.charCodeAt(0)] = 1;
+HEX_BYTE[0x30] = 2;
+
+/** Whether bytes[start, end) are lower-case hex and not all '0'. */
+function isNonZeroHexBytes(bytes: Uint8Array, start: number, end: number): boolean {
+  let seen = 0;
+  for (let i = start; i < end; i++) {
+    const kind = HEX_BYTE[bytes[i] as number] as number;
+    if (kind === 0) return false;
+    seen |= kind;
+  }
+  return (seen & 1) === 1;
+}
