@@ -6,15 +6,23 @@
 /**
  * What a worker process traces with (never more than one instrumentation):
  * nothing, the official instrumentation, fanin's, the hand-written reference
- * fan-in (`floor`, `floor-bare`), or fanin with the link-aware sampler of
- * @fanin/core (see modes.ts).
+ * fan-in (`floor`, `floor-bare`), fanin with the link-aware sampler of
+ * @fanin/core, or fanin with an SDK MeterProvider (`fanin-metrics`; see modes.ts).
  */
-export type Mode = 'none' | 'official' | 'fanin' | 'floor' | 'floor-bare' | 'fanin-link-sampler';
+export type Mode =
+  | 'none'
+  | 'official'
+  | 'fanin'
+  | 'fanin-metrics'
+  | 'floor'
+  | 'floor-bare'
+  | 'fanin-link-sampler';
 
 export const MODES: readonly Mode[] = [
   'none',
   'official',
   'fanin',
+  'fanin-metrics',
   'floor',
   'floor-bare',
   'fanin-link-sampler',

@@ -8,12 +8,15 @@ export interface ModeInfo {
   floor?: { linkAttributes: boolean };
   /** Whether the SDK sampler (sampling rows) is wrapped in @fanin/core's LinkAwareSampler. */
   linkAwareSampler: boolean;
+  /** Whether an SDK MeterProvider is registered too, so the instrumentation records its metrics. */
+  metrics?: boolean;
 }
 
 const MODE_INFO: Record<Mode, ModeInfo> = {
   none: { instrumentation: 'none', linkAwareSampler: false },
   official: { instrumentation: 'official', linkAwareSampler: false },
   fanin: { instrumentation: 'fanin', linkAwareSampler: false },
+  'fanin-metrics': { instrumentation: 'fanin', linkAwareSampler: false, metrics: true },
   floor: { instrumentation: 'none', floor: { linkAttributes: true }, linkAwareSampler: false },
   'floor-bare': {
     instrumentation: 'none',

@@ -7,6 +7,7 @@ import { runKafkajsBroker } from './scenarios/kafkajs-broker';
 import { runKafkajsEachBatchSynthetic } from './scenarios/kafkajs-each-batch-synthetic';
 import { runKafkajsEachMessageSynthetic } from './scenarios/kafkajs-each-message-synthetic';
 import { installTracing } from './tracing/install';
+import { installMetrics } from './tracing/install-metrics';
 import { instrument } from './tracing/instrumentations';
 import { samplerFor } from './tracing/samplers';
 
@@ -26,7 +27,13 @@ async function runJob(job: Job): Promise<Sample[]> {
   }
   const harness: Harness = {
     tracing,
-    instrument: (library) => instrument(library, mode.instrumentation, tracing.provider),
+    instrument: (library) =>
+      instrument(
+        library,
+        mode.instrumentation,
+        tracing.provider,
+        mode.metrics ? installMetrics() : undefined,
+      ),
     wrapEachBatch: (handler) => (floor ? floorEachBatch(handler, floor) : handler),
   };
   switch (job.scenario) {

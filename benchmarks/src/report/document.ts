@@ -1,6 +1,7 @@
 import { caseInfo } from '../cases';
 import { floorTable } from './floor-table';
 import { type Machine, machineLine } from './machine';
+import { metricsTable } from './metrics-table';
 import { samplingTable } from './sampling-table';
 import type { RowSummary } from './summarise';
 import { brokerTable, failureList, inProcessTable, unavailableList } from './tables';
@@ -52,6 +53,15 @@ export function markdownReport(run: RunRecord): string {
       "**fanin against the floor** (extra per message over none, as a multiple of the hand-written reference's; same run)",
       '',
       floor,
+    );
+  }
+  const metrics = metricsTable(inProcess);
+  if (metrics) {
+    parts.push(
+      '',
+      "**Spans and metrics against spans alone** (fanin with an SDK MeterProvider recording its metrics, extra per message over none, as a multiple of fanin's without; same run)",
+      '',
+      metrics,
     );
   }
   const sampling = samplingTable(inProcess);

@@ -12,7 +12,8 @@ export interface InProcessRow {
   job(mode: Mode): Job;
 }
 
-const FLOOR_MODES: readonly Mode[] = [...BASE_MODES, 'floor', 'floor-bare'];
+const FLOOR_MODES: readonly Mode[] = [...BASE_MODES, 'fanin-metrics', 'floor', 'floor-bare'];
+const EACH_MESSAGE_MODES: readonly Mode[] = [...BASE_MODES, 'fanin-metrics'];
 const SAMPLING_MODES: readonly Mode[] = ['none', 'floor', 'fanin', 'fanin-link-sampler'];
 
 /**
@@ -55,7 +56,7 @@ export function inProcessRows(settings: RunSettings): InProcessRow[] {
     ),
     {
       key: { caseId: 'kafkajs-each-message', variant: '' },
-      modes: BASE_MODES,
+      modes: EACH_MESSAGE_MODES,
       params: params(settings.eachMessageFetch),
       job: (mode: Mode): Job => ({
         scenario: 'kafkajs-each-message-synthetic',

@@ -1,6 +1,6 @@
 import { AmqplibInstrumentation as FaninAmqplib } from '@fanin/instrumentation-amqplib';
 import { KafkaJsInstrumentation as FaninKafkaJs } from '@fanin/instrumentation-kafkajs';
-import type { TracerProvider } from '@opentelemetry/api';
+import type { MeterProvider, TracerProvider } from '@opentelemetry/api';
 import { type Instrumentation, registerInstrumentations } from '@opentelemetry/instrumentation';
 import { AmqplibInstrumentation as OfficialAmqplib } from '@opentelemetry/instrumentation-amqplib';
 import { KafkaJsInstrumentation as OfficialKafkaJs } from '@opentelemetry/instrumentation-kafkajs';
@@ -27,9 +27,14 @@ export function instrument(
   library: Library,
   kind: ModeInfo['instrumentation'],
   tracerProvider: TracerProvider,
+  meterProvider?: MeterProvider,
 ): void {
   lendLogsApi();
   if (kind === 'none') return;
   const instrumentation = INSTRUMENTATIONS[library][kind]();
-  registerInstrumentations({ instrumentations: [instrumentation], tracerProvider });
+  registerInstrumentations({
+    instrumentations: [instrumentation],
+    tracerProvider,
+    ...(meterProvider !== undefined && { meterProvider }),
+  });
 }

@@ -25,9 +25,27 @@ export {
 } from './link-size';
 export type { MessageReader } from './message-reader';
 export type { MessageContextMode, MessageSpan } from './message-span';
+export {
+  METRIC_CLIENT_CONSUMED_MESSAGES,
+  METRIC_CLIENT_OPERATION_DURATION,
+  METRIC_CLIENT_SENT_MESSAGES,
+  METRIC_FANIN_BATCH_MESSAGES,
+  METRIC_FANIN_BATCH_PRODUCERS,
+  METRIC_FANIN_LINKS_DROPPED,
+  METRIC_FANIN_LINKS_SPILLED,
+  METRIC_FANIN_MESSAGES_WITHOUT_CONTEXT,
+  METRIC_PROCESS_DURATION,
+} from './metrics';
 export type { OpenSpan } from './open-span';
 export type { HookCall } from './operation';
-export { callHook, isPromiseLike, recordError, runInSpan } from './run-in-span';
+export {
+  callHook,
+  errorTypeOf,
+  isPromiseLike,
+  type OnSettled,
+  recordError,
+  runInSpan,
+} from './run-in-span';
 export {
   ATTR_ERROR_TYPE,
   ATTR_MESSAGING_BATCH_MESSAGE_COUNT,
@@ -61,8 +79,13 @@ export {
   type SettlementDescription,
   type SettlementDetails,
 } from './settlement';
-export { type BatchDescription, startBatchSpan, traceBatch } from './trace-batch';
-export { type MessageDescription, startMessage, traceMessage } from './trace-message';
+export { type BatchDescription, type BatchSpan, startBatchSpan, traceBatch } from './trace-batch';
+export {
+  type MessageDescription,
+  type ProcessingSpan,
+  startMessage,
+  traceMessage,
+} from './trace-message';
 export {
   type OutgoingReader,
   type SendDescription,

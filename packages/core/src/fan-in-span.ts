@@ -13,6 +13,7 @@ import { isDatadogBridgeSpan, isDatadogBridgeTracerProvider } from './datadog-br
 import { chunkLinks, DATADOG_CHARACTERS, type LinkChunks, type LinkLimits } from './limits';
 import { samplerNeedsLinks } from './link-aware-sampler';
 import type { LinkSet } from './links';
+import type { LinkTotals } from './metrics';
 import { endAll, type OpenSpan, openSpan } from './open-span';
 import {
   ATTR_FANIN_CONTEXT_COUNT,
@@ -48,6 +49,8 @@ export interface FanInSpanOptions {
 /** A started fan-in span, with the spill spans that carry its overflow links. */
 export interface FanInSpan extends OpenSpan {
   spillSpans: Span[];
+  /** What its links came to; undefined when the span does not record (no link was built). */
+  totals: LinkTotals | undefined;
 }
 
 /**
@@ -76,7 +79,7 @@ export function startFanInSpan(tracer: Tracer, options: FanInSpanOptions): FanIn
       },
       parentContext,
     );
-    return withSpillSpans(tracer, options, span, parentContext, chunks);
+    return withSpillSpans(tracer, options, span, parentContext, links, chunks);
   }
   const span = tracer.startSpan(
     options.name,
@@ -88,11 +91,16 @@ export function startFanInSpan(tracer: Tracer, options: FanInSpanOptions): FanIn
     parentContext,
   );
   if (!span.isRecording()) {
-    return { ...openSpan(span, trace.setSpan(parentContext, span)), spillSpans: [] };
+    return {
+      ...openSpan(span, trace.setSpan(parentContext, span)),
+      spillSpans: [],
+      totals: undefined,
+    };
   }
+  let links: LinkSet;
   let chunks: LinkChunks;
   try {
-    const links = collect(options.links);
+    links = collect(options.links);
     chunks = chunk(links, options.limits, span);
     span.addLinks(chunks.kept);
     span.setAttributes(totals(links, chunks));
@@ -100,7 +108,7 @@ export function startFanInSpan(tracer: Tracer, options: FanInSpanOptions): FanIn
     endAll([span]);
     throw error;
   }
-  return withSpillSpans(tracer, options, span, parentContext, chunks);
+  return withSpillSpans(tracer, options, span, parentContext, links, chunks);
 }
 
 function collect(links: LinkSet | (() => LinkSet)): LinkSet {
@@ -139,6 +147,7 @@ function withSpillSpans(
   options: FanInSpanOptions,
   span: Span,
   parentContext: Context,
+  links: LinkSet,
   chunks: LinkChunks,
 ): FanInSpan {
   const spanContext = trace.setSpan(parentContext, span);
@@ -152,7 +161,17 @@ function withSpillSpans(
     endAll([span]);
     throw error;
   }
-  return { ...openSpan(span, spanContext, spillSpans), spillSpans };
+  return {
+    ...openSpan(span, spanContext, spillSpans),
+    spillSpans,
+    totals: {
+      messages: links.messageCount,
+      producers: links.contextCount,
+      spilled: chunks.spill.reduce((sum, spill) => sum + spill.length, 0),
+      dropped: chunks.dropped,
+      withoutContext: links.withoutContext,
+    },
+  };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { sep } from 'node:path';
+import type { Meter } from '@opentelemetry/api';
 import {
   InstrumentationBase,
   type InstrumentationConfig,
@@ -63,14 +64,14 @@ export abstract class FaninInstrumentation<
   }
 
   /** Settings from config; an adapter with options of its own overrides this. */
-  protected resolveSettings(tracer: TracingSettings['tracer'], config: C): S {
-    return resolveTracingSettings(this.identity.system, tracer, config) as S;
+  protected resolveSettings(tracer: TracingSettings['tracer'], config: C, meter?: Meter): S {
+    return resolveTracingSettings(this.identity.system, tracer, config, meter) as S;
   }
 
   private get faninState(): PerInstance<S> {
     if (this.perInstance === undefined) {
-      const settings = new TracingSettingsCache<unknown, S>((tracer, config) =>
-        this.resolveSettings(tracer, config as C),
+      const settings = new TracingSettingsCache<unknown, S>((tracer, config, meter) =>
+        this.resolveSettings(tracer, config as C, meter),
       );
       this.perInstance = {
         patcher: new Patcher({
@@ -78,7 +79,8 @@ export abstract class FaninInstrumentation<
           onConflict: (conflict, what) => this.reportConflict(conflict, what),
         }),
         settings,
-        source: () => (this.isEnabled() ? settings.get(this.tracer, this.getConfig()) : undefined),
+        source: () =>
+          this.isEnabled() ? settings.get(this.tracer, this.getConfig(), this.meter) : undefined,
         enabledBefore: false,
       };
     }

@@ -19,6 +19,11 @@ function safeRead(value: unknown, key: 'message' | 'name'): string | undefined {
   }
 }
 
+/** The `error.type` of a thrown value: its name, its class's, or `Error`. Never throws. */
+export function errorTypeOf(error: unknown): string {
+  return describeThrown(error).name;
+}
+
 function describeThrown(error: unknown): { name: string; message: string } {
   if ((typeof error !== 'object' && typeof error !== 'function') || error === null) {
     return { name: 'Error', message: String(error) };
@@ -57,43 +62,63 @@ export function recordError(span: Span, error: unknown): void {
   }
 }
 
+/** Told how a handler settled: undefined when it succeeded, else the `error.type` of what it threw. */
+export type OnSettled = (errorType: string | undefined) => void;
+
 /**
  * Runs `fn` inside `ctx` and calls `end` once it settles: at return, or when
  * the promise it returns settles. A failure is recorded on `span` and handed
  * back unchanged (thrown again, or the same rejection), so the caller's retry
- * behaviour stays as it was.
+ * behaviour stays as it was. `onSettled`, if given, hears how it settled
+ * just before `end` (for metrics).
  */
-export function runInSpan<T>(span: Span, ctx: Context, fn: () => T, end: () => void): T {
+export function runInSpan<T>(
+  span: Span,
+  ctx: Context,
+  fn: () => T,
+  end: () => void,
+  onSettled?: OnSettled,
+): T {
   let result: T;
   try {
     result = context.with(ctx, fn);
   } catch (error) {
     recordError(span, error);
-    safeEnd(end);
+    settle(end, onSettled, error, true);
     throw error;
   }
   if (!isPromiseLike(result)) {
-    safeEnd(end);
+    settle(end, onSettled, undefined, false);
     return result;
   }
   return Promise.resolve(result).then(
     (value) => {
-      safeEnd(end);
+      settle(end, onSettled, undefined, false);
       return value;
     },
     (error: unknown) => {
       recordError(span, error);
-      safeEnd(end);
+      settle(end, onSettled, error, true);
       throw error;
     },
   ) as T;
 }
 
-function safeEnd(end: () => void): void {
+function settle(
+  end: () => void,
+  onSettled: OnSettled | undefined,
+  error: unknown,
+  failed: boolean,
+): void {
+  try {
+    onSettled?.(failed ? errorTypeOf(error) : undefined);
+  } catch (failure) {
+    diag.debug('fanin: could not record how a handler settled', failure);
+  }
   try {
     end();
-  } catch (error) {
-    diag.debug('fanin: could not end a span', error);
+  } catch (failure) {
+    diag.debug('fanin: could not end a span', failure);
   }
 }
 

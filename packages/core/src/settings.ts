@@ -1,7 +1,8 @@
-import type { Tracer } from '@opentelemetry/api';
+import type { Meter, Tracer } from '@opentelemetry/api';
 import { type LinkBudget, type LinkLimits, type OverflowPolicy, resolveLinkLimits } from './limits';
 import type { LinkPolicy } from './links';
 import type { MessageContextMode } from './message-span';
+import { MessagingMetrics } from './metrics';
 import { MessagingAttributeNames, type SemconvStability, semconvStabilityFromEnv } from './semconv';
 
 /**
@@ -41,6 +42,12 @@ export interface TracingConfig extends LinkPolicy {
   /** Replace a trace context a message already carries when sending it. Default false. */
   overwriteExistingContext?: boolean;
   /**
+   * Record the messaging metrics of the conventions and fanin's fan-in
+   * metrics through the instrumentation's meter. Default true; without a
+   * MeterProvider they cost nothing.
+   */
+  recordMetrics?: boolean;
+  /**
    * Report setup problems (no tracer provider, two API copies, another
    * instrumentation's wrappers, a library loaded too early) through
    * `process.emitWarning` as well as `diag`. Default true; the environment
@@ -60,12 +67,15 @@ export interface TracingSettings<C extends TracingConfig = TracingConfig> {
   links: LinkPolicy;
   names: MessagingAttributeNames;
   consumerSpanParent: ConsumerSpanParent;
+  /** The instruments, or undefined when metrics are off or there is no meter. */
+  metrics: MessagingMetrics | undefined;
 }
 
 export function resolveTracingSettings<C extends TracingConfig>(
   system: string,
   tracer: Tracer,
   config: C,
+  meter?: Meter,
 ): TracingSettings<C> {
   return {
     system,
@@ -79,24 +89,46 @@ export function resolveTracingSettings<C extends TracingConfig>(
     },
     names: new MessagingAttributeNames(config.semconvStability ?? semconvStabilityFromEnv()),
     consumerSpanParent: config.consumerSpanParent === 'active' ? 'active' : 'new-trace',
+    metrics:
+      meter !== undefined && config.recordMetrics !== false ? instrumentsOf(meter) : undefined,
   };
 }
 
+const instruments = new WeakMap<Meter, MessagingMetrics>();
+
+/** One set of instruments per meter, whatever the config changes. */
+function instrumentsOf(meter: Meter): MessagingMetrics {
+  let found = instruments.get(meter);
+  if (found === undefined) {
+    found = new MessagingMetrics(meter);
+    instruments.set(meter, found);
+  }
+  return found;
+}
+
 /**
- * Resolves settings again only when the tracer or the config object changed
- * (`setTracerProvider`, `setConfig`), so an invalid option is warned about
- * once, not on every message.
+ * Resolves settings again only when the tracer, the meter or the config
+ * object changed (`setTracerProvider`, `setMeterProvider`, `setConfig`), so
+ * an invalid option is warned about once, not on every message.
  */
 export class TracingSettingsCache<C, S extends { tracer: Tracer; config: C }> {
-  private cached: S | undefined;
+  private cached: { settings: S; meter: Meter | undefined } | undefined;
 
-  constructor(private readonly resolve: (tracer: Tracer, config: C) => S) {}
+  constructor(private readonly resolve: (tracer: Tracer, config: C, meter?: Meter) => S) {}
 
-  get(tracer: Tracer, config: C): S {
-    if (this.cached?.tracer !== tracer || this.cached.config !== config) {
-      this.cached = this.resolve(tracer, config);
+  get(tracer: Tracer, config: C, meter?: Meter): S {
+    const cached = this.cached;
+    if (
+      cached !== undefined &&
+      cached.settings.tracer === tracer &&
+      cached.settings.config === config &&
+      cached.meter === meter
+    ) {
+      return cached.settings;
     }
-    return this.cached;
+    const settings = this.resolve(tracer, config, meter);
+    this.cached = { settings, meter };
+    return settings;
   }
 }
 

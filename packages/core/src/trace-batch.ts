@@ -5,6 +5,7 @@ import { type FanInSpan, startFanInSpan } from './fan-in-span';
 import { collectLinks } from './links';
 import type { MessageReader } from './message-reader';
 import { withMessageSpans } from './message-span';
+import { metricAttributes, onceRecording } from './metrics';
 import { consumerParent, type HookCall, operationAttributes } from './operation';
 import { callHook, runInSpan } from './run-in-span';
 import { messagingSpanName } from './semconv';
@@ -24,6 +25,15 @@ export interface BatchDescription<M> {
   messageHook?: HookCall<[Span, M]>;
 }
 
+/** A started batch span. */
+export interface BatchSpan extends FanInSpan {
+  /**
+   * Records the batch's metrics (messages consumed, how long since the span
+   * started, the fan-in figures), once; `errorType` when the handler failed.
+   */
+  recordProcessed(errorType?: string): void;
+}
+
 /**
  * Starts the ONE `process {destination}` span of a batch, linked to the
  * producer of every message, with the totals, the spill spans and, when
@@ -33,9 +43,10 @@ export interface BatchDescription<M> {
 export function startBatchSpan<S extends TracingSettings, M>(
   settings: S,
   describe: (settings: S) => BatchDescription<M>,
-): FanInSpan | undefined {
+): BatchSpan | undefined {
   let fanIn: FanInSpan | undefined;
   try {
+    const startedAt = performance.now();
     const batch = describe(settings);
     const name = messagingSpanName('process', batch.destination);
     const attributes = operationAttributes(settings, 'process', 'process', batch.destination);
@@ -52,9 +63,17 @@ export function startBatchSpan<S extends TracingSettings, M>(
     if (batch.batchHook !== undefined) {
       callHook(batch.batchHook.name, batch.batchHook.call, fanIn.span);
     }
-    if (settings.config.perMessageSpans !== true || !fanIn.span.isRecording()) return fanIn;
+    const started = fanIn;
+    const recordProcessed = onceRecording(settings.metrics, (metrics, errorType) => {
+      const seconds = (performance.now() - startedAt) / 1000;
+      metrics.recordProcess(attributes, batch.messages.length, seconds, errorType);
+      metrics.recordFanIn(metricAttributes(attributes), batch.messages.length, started.totals);
+    });
+    if (settings.config.perMessageSpans !== true || !fanIn.span.isRecording()) {
+      return { ...fanIn, recordProcessed };
+    }
     const { messageHook } = batch;
-    return withMessageSpans(settings.tracer, fanIn, batch.messages, {
+    const withChildren = withMessageSpans(settings.tracer, fanIn, batch.messages, {
       name,
       attributes: operationAttributes(settings, 'process', 'process', batch.destination),
       reader: batch.reader,
@@ -64,6 +83,7 @@ export function startBatchSpan<S extends TracingSettings, M>(
         messageHook &&
         ((span, message) => callHook(messageHook.name, messageHook.call, span, message)),
     });
+    return { ...withChildren, recordProcessed };
   } catch (error) {
     fanIn?.end();
     diag.error('fanin: could not start the batch span; the batch runs untraced', error);
@@ -83,7 +103,7 @@ export function traceBatch<S extends TracingSettings, M, R>(
   describe: (settings: S) => BatchDescription<M>,
   handler: () => R,
 ): R {
-  const fanIn = settings && startBatchSpan(settings, describe);
-  if (fanIn === undefined) return handler();
-  return runInSpan(fanIn.span, fanIn.context, handler, fanIn.end);
+  const batch = settings && startBatchSpan(settings, describe);
+  if (batch === undefined) return handler();
+  return runInSpan(batch.span, batch.context, handler, batch.end, batch.recordProcessed);
 }

@@ -3,6 +3,7 @@ import { checkRecordingSetup } from './diagnostics';
 import { ContextExtractor } from './extract';
 import { attributesOf, headersOf, type MessageReader } from './message-reader';
 import { type MessageSpan, startMessageSpan } from './message-span';
+import { onceRecording } from './metrics';
 import { consumerParent, type HookCall, operationAttributes } from './operation';
 import { callHook, runInSpan } from './run-in-span';
 import { messagingSpanName } from './semconv';
@@ -20,6 +21,12 @@ export interface MessageDescription<M> {
   hook?: HookCall<[Span]>;
 }
 
+/** A started span of one message. */
+export interface ProcessingSpan extends MessageSpan {
+  /** Records the message's metrics (consumed, processing time since start), once. */
+  recordProcessed(errorType?: string): void;
+}
+
 /**
  * Starts the `process {destination}` span of one message, linked to its
  * producer and, with `messageContext: 'parent+link'` (the default), parented
@@ -29,9 +36,10 @@ export interface MessageDescription<M> {
 export function startMessage<S extends TracingSettings, M>(
   settings: S,
   describe: (settings: S) => MessageDescription<M>,
-): MessageSpan | undefined {
+): ProcessingSpan | undefined {
   let started: MessageSpan | undefined;
   try {
+    const startedAt = performance.now();
     const description = describe(settings);
     const { message, reader } = description;
     const attributes = operationAttributes(settings, 'process', 'process', description.destination);
@@ -53,7 +61,11 @@ export function startMessage<S extends TracingSettings, M>(
     if (description.hook !== undefined) {
       callHook(description.hook.name, description.hook.call, started.span);
     }
-    return started;
+    const recordProcessed = onceRecording(settings.metrics, (metrics, errorType) => {
+      const seconds = (performance.now() - startedAt) / 1000;
+      metrics.recordProcess(attributes, 1, seconds, errorType);
+    });
+    return { ...started, recordProcessed };
   } catch (error) {
     started?.end();
     diag.error('fanin: could not start the message span; the message runs untraced', error);
@@ -72,5 +84,5 @@ export function traceMessage<S extends TracingSettings, M, R>(
 ): R {
   const started = settings && startMessage(settings, describe);
   if (started === undefined) return handler();
-  return runInSpan(started.span, started.context, handler, started.end);
+  return runInSpan(started.span, started.context, handler, started.end, started.recordProcessed);
 }

@@ -14,10 +14,11 @@ import { startFanInSpan } from './fan-in-span';
 import { headersWithContext } from './inject';
 import { LinkSet } from './links';
 import { attributesOf, headersOf } from './message-reader';
+import { onceRecording } from './metrics';
 import { endAll, type OpenSpan, openSpan } from './open-span';
 import { type HookCall, operationAttributes } from './operation';
 import { callHook, runInSpan } from './run-in-span';
-import { messagingSpanName } from './semconv';
+import { ATTR_MESSAGING_DESTINATION_NAME, messagingSpanName } from './semconv';
 import type { TracingSettings } from './settings';
 
 /** How core reads and writes one library's outgoing messages. */
@@ -50,6 +51,8 @@ export interface SentMessage {
 
 export interface StartedSend extends OpenSpan {
   sent: SentMessage[];
+  /** Records the send's metrics (messages sent per destination, the call's duration), once. */
+  recordSent(errorType?: string): void;
 }
 
 /**
@@ -66,6 +69,7 @@ export function startSend<S extends TracingSettings, M>(
   describe: (settings: S) => SendDescription<M>,
 ): StartedSend | undefined {
   try {
+    const startedAt = performance.now();
     const description = describe(settings);
     const { messages } = description;
     const destinations = new Set(
@@ -79,7 +83,19 @@ export function startSend<S extends TracingSettings, M>(
         ? startSingleSend(settings, description, single, destination, parent)
         : startBatchSend(settings, description, destination, parent);
     checkRecordingSetup(started.span);
-    return started;
+    const recordSent = onceRecording(settings.metrics, (metrics, errorType) => {
+      const call = operationAttributes(settings, 'send', description.operationName, destination);
+      const seconds = (performance.now() - startedAt) / 1000;
+      metrics.recordSendDuration(call, seconds, errorType);
+      for (const [to, count] of countByDestination(started.sent)) {
+        const perDestination = to === destination ? call : { ...call };
+        if (to !== destination && to !== undefined) {
+          perDestination[ATTR_MESSAGING_DESTINATION_NAME] = to;
+        }
+        metrics.recordSentMessages(perDestination, count, errorType);
+      }
+    });
+    return { ...started, recordSent };
   } catch (error) {
     diag.error('fanin: could not start the send span; the messages go out untraced', error);
     return undefined;
@@ -92,7 +108,7 @@ function startSingleSend<M>(
   message: M,
   destination: string | undefined,
   parent: Context,
-): StartedSend {
+): Omit<StartedSend, 'recordSent'> {
   const { reader, operationName } = description;
   const attributes = operationAttributes(settings, 'send', operationName, destination);
   Object.assign(
@@ -121,7 +137,7 @@ function startBatchSend<M>(
   description: SendDescription<M>,
   destination: string | undefined,
   parent: Context,
-): StartedSend {
+): Omit<StartedSend, 'recordSent'> {
   const links = new LinkSet(settings.links);
   const extractor = new ContextExtractor();
   const sent = description.messages.map((message): SentMessage => {
@@ -207,5 +223,11 @@ export function traceSend<S extends TracingSettings, M, R>(
   const started = settings && startSend(settings, describe);
   if (started === undefined) return send();
   if (onSent !== undefined) callHook('transaction recording', onSent, started.sent);
-  return runInSpan(started.span, started.context, send, started.end);
+  return runInSpan(started.span, started.context, send, started.end, started.recordSent);
+}
+
+function countByDestination(sent: readonly SentMessage[]): Map<string | undefined, number> {
+  const counts = new Map<string | undefined, number>();
+  for (const { destination } of sent) counts.set(destination, (counts.get(destination) ?? 0) + 1);
+  return counts;
 }

@@ -67,7 +67,13 @@ export function traceConsume(
       const { span } = started;
       if (noAck) {
         recordSettlementAttributes(span, 'auto_ack', {});
-        return runInSpan(span, started.context, () => onMessage.call(this, message), started.end);
+        return runInSpan(
+          span,
+          started.context,
+          () => onMessage.call(this, message),
+          started.end,
+          started.recordProcessed,
+        );
       }
       const delivery = track(current, deliveries, channel, String(queue), message, span);
       return runInSpan(
@@ -83,6 +89,7 @@ export function traceConsume(
         },
         // The span ends at the delivery's settlement, not when the callback returns.
         () => {},
+        started.recordProcessed,
       );
     };
     return consume.call(this, queue, tracedOnMessage, options, ...rest);

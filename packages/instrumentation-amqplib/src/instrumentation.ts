@@ -1,5 +1,5 @@
 import { type AdapterIdentity, FaninInstrumentation } from '@fanin/core/adapter';
-import type { Tracer } from '@opentelemetry/api';
+import type { Meter, Tracer } from '@opentelemetry/api';
 import {
   InstrumentationNodeModuleDefinition,
   InstrumentationNodeModuleFile,
@@ -88,8 +88,9 @@ export class AmqplibInstrumentation extends FaninInstrumentation<
   protected override resolveSettings(
     tracer: Tracer,
     config: AmqplibInstrumentationConfig,
+    meter?: Meter,
   ): AmqpTracingSettings {
-    return resolveSettings(tracer, config);
+    return resolveSettings(tracer, config, meter);
   }
 
   private get state(): InstanceState {

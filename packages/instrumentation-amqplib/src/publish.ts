@@ -1,4 +1,5 @@
 import {
+  errorTypeOf,
   recordError,
   type SentMessage,
   type SettingsSource,
@@ -114,6 +115,7 @@ export function traceConfirmPublish(
       }
       joinTransaction(settings, this)?.(started.sent);
       const end = endOnConfirm(started);
+      // The confirm ends the span; the send metrics count until then.
       const onConfirm: ConfirmCallback = function confirmed(this: unknown, error, ok) {
         end(error);
         if (typeof callback === 'function') callback.call(this, error, ok);
@@ -138,7 +140,9 @@ function endOnConfirm(started: StartedSend): (error: unknown) => void {
   return (error) => {
     if (ended) return;
     ended = true;
-    if (error !== null && error !== undefined) recordError(started.span, error);
+    const failed = error !== null && error !== undefined;
+    if (failed) recordError(started.span, error);
+    started.recordSent(failed ? errorTypeOf(error) : undefined);
     started.end();
   };
 }

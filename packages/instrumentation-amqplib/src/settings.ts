@@ -1,5 +1,5 @@
 import { resolveTracingSettings, type TracingSettings, warnOnce } from '@fanin/core/adapter';
-import type { Tracer } from '@opentelemetry/api';
+import type { Meter, Tracer } from '@opentelemetry/api';
 import { MESSAGING_SYSTEM_RABBITMQ } from './messages';
 import type { AmqplibInstrumentationConfig } from './types';
 
@@ -14,9 +14,10 @@ export interface AmqpTracingSettings extends TracingSettings<AmqplibInstrumentat
 export function resolveSettings(
   tracer: Tracer,
   config: AmqplibInstrumentationConfig,
+  meter?: Meter,
 ): AmqpTracingSettings {
   return {
-    ...resolveTracingSettings(MESSAGING_SYSTEM_RABBITMQ, tracer, config),
+    ...resolveTracingSettings(MESSAGING_SYSTEM_RABBITMQ, tracer, config, meter),
     consumeTimeoutMs: resolveConsumeTimeout(config.consumeTimeoutMs),
   };
 }

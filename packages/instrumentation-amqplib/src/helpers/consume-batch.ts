@@ -281,7 +281,9 @@ class BatchConsumption<M extends AmqpMessage> implements BatchConsumer {
     try {
       // A copy: the handler may do what it likes with its array.
       const run = () => this.handler([...batch]);
-      await (fanIn ? runInSpan(fanIn.span, fanIn.context, run, () => {}) : run());
+      await (fanIn
+        ? runInSpan(fanIn.span, fanIn.context, run, () => {}, fanIn.recordProcessed)
+        : run());
     } catch (error) {
       failure = { error };
     }

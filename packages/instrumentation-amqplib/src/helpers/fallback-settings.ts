@@ -1,5 +1,5 @@
 import { type SettingsOffers, TracingSettingsCache } from '@fanin/core/adapter';
-import { trace } from '@opentelemetry/api';
+import { metrics, trace } from '@opentelemetry/api';
 import { type AmqpTracingSettings, resolveSettings } from '../settings';
 import type { AmqplibInstrumentationConfig } from '../types';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../version';
@@ -10,12 +10,16 @@ const defaults = new TracingSettingsCache(resolveSettings);
 /**
  * The settings a helper records with: those of the first enabled
  * instrumentation instance that intercepted it (its channel's), or else the
- * defaults on the global tracer provider, so the helpers work without the
- * instrumentation too.
+ * defaults on the global tracer and meter providers, so the helpers work
+ * without the instrumentation too.
  */
 export function helperSettings(offers: SettingsOffers): AmqpTracingSettings {
   return (
     (offers.current() as AmqpTracingSettings | undefined) ??
-    defaults.get(trace.getTracer(PACKAGE_NAME, PACKAGE_VERSION), DEFAULT_CONFIG)
+    defaults.get(
+      trace.getTracer(PACKAGE_NAME, PACKAGE_VERSION),
+      DEFAULT_CONFIG,
+      metrics.getMeter(PACKAGE_NAME, PACKAGE_VERSION),
+    )
   );
 }
