@@ -22,8 +22,11 @@ async function runJob(job: Job): Promise<Sample[]> {
   const sampling = 'sampling' in job.params ? job.params.sampling : undefined;
   const tracing = installTracing(sampling && samplerFor(sampling, mode.linkAwareSampler));
   const { floor } = mode;
-  if (floor && job.scenario !== 'kafkajs-each-batch-synthetic') {
-    throw new Error(`mode ${job.mode} only wraps the in-process eachBatch handler`);
+  const wrapsEachBatch =
+    job.scenario === 'kafkajs-each-batch-synthetic' ||
+    (job.scenario === 'kafkajs-broker' && job.params.handler === 'eachBatch');
+  if (floor && !wrapsEachBatch) {
+    throw new Error(`mode ${job.mode} only wraps an eachBatch handler`);
   }
   const harness: Harness = {
     tracing,

@@ -1,12 +1,24 @@
 import type { RowKey } from '../cases';
-import type { KafkaBrokerParams } from '../model';
+import { BASE_MODES, type KafkaBrokerParams, type Mode } from '../model';
 import { deleteTopic, produceTopic } from '../setup/kafka-topic';
 import type { RunContext } from './context';
 import { rotated } from './rotation';
 
-const ROWS: Array<{ key: RowKey; handler: KafkaBrokerParams['handler'] }> = [
-  { key: { caseId: 'kafkajs-broker-each-batch', variant: '' }, handler: 'eachBatch' },
-  { key: { caseId: 'kafkajs-broker-each-message', variant: '' }, handler: 'eachMessage' },
+const ROWS: Array<{
+  key: RowKey;
+  handler: KafkaBrokerParams['handler'];
+  modes: readonly Mode[];
+}> = [
+  {
+    key: { caseId: 'kafkajs-broker-each-batch', variant: '' },
+    handler: 'eachBatch',
+    modes: [...BASE_MODES, 'floor'],
+  },
+  {
+    key: { caseId: 'kafkajs-broker-each-message', variant: '' },
+    handler: 'eachMessage',
+    modes: BASE_MODES,
+  },
 ];
 
 export const KAFKA_BROKER_ROWS: RowKey[] = ROWS.map((row) => row.key);
@@ -20,7 +32,7 @@ export const KAFKA_BROKER_ROWS: RowKey[] = ROWS.map((row) => row.key);
 export async function runKafkaBrokerCases(context: RunContext, brokers: string[]): Promise<void> {
   const rows = ROWS.filter((row) => context.selected([row.key]).length > 0);
   if (rows.length === 0) return;
-  context.plan(rows.map((row) => row.key));
+  for (const row of rows) context.plan([row.key], row.modes);
   const { settings } = context;
   const topic = `fanin-bench-${context.runId}`;
   try {
@@ -28,7 +40,7 @@ export async function runKafkaBrokerCases(context: RunContext, brokers: string[]
   } catch (error) {
     context.collector.failAll(
       rows.map((row) => row.key),
-      context.modesOf(),
+      context.modesOf([...BASE_MODES, 'floor']),
       `producing ${settings.brokerMessages} messages to ${topic} failed: ${String(error)}`,
     );
     return;
@@ -37,7 +49,7 @@ export async function runKafkaBrokerCases(context: RunContext, brokers: string[]
     const repetitions = context.repetitions(settings.brokerRepetitions);
     for (let repetition = 0; repetition < repetitions; repetition++) {
       for (const [index, row] of rows.entries()) {
-        for (const mode of rotated(context.modesOf(), repetition + index)) {
+        for (const mode of rotated(context.modesOf(row.modes), repetition + index)) {
           const params: KafkaBrokerParams = {
             brokers,
             topic,

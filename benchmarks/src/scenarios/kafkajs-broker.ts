@@ -33,7 +33,7 @@ export async function runKafkajsBroker(
     consumer.on(consumer.events.GROUP_JOIN, () => {
       window ??= open();
     });
-    await startConsuming(consumer, params.handler, progress);
+    await startConsuming(consumer, params.handler, progress, harness.wrapEachBatch);
     await withTimeout(progress.done, params.timeoutMs, `consuming ${params.messages} messages`);
     // Let the instrumentation end the last handler's span.
     await yieldToEventLoop();
@@ -50,6 +50,7 @@ function startConsuming(
   consumer: Consumer,
   handler: KafkaBrokerParams['handler'],
   progress: Progress,
+  wrapEachBatch: Harness['wrapEachBatch'],
 ): Promise<void> {
   const eachBatch: EachBatchHandler = async ({ batch }) => {
     let bytes = 0;
@@ -59,5 +60,7 @@ function startConsuming(
   const eachMessage: EachMessageHandler = async ({ message }) => {
     progress.add(1, message.value?.length ?? 0);
   };
-  return consumer.run(handler === 'eachBatch' ? { eachBatch } : { eachMessage });
+  return consumer.run(
+    handler === 'eachBatch' ? { eachBatch: wrapEachBatch(eachBatch) } : { eachMessage },
+  );
 }

@@ -30,6 +30,8 @@ const NO_CONTEXT: MessageContext = Object.freeze({
 }) as MessageContext;
 
 const TRACEPARENT = 'traceparent';
+const TRACESTATE = 'tracestate';
+const BAGGAGE = 'baggage';
 
 function constructorName(value: unknown): string | undefined {
   const name = (value as { constructor?: { name?: unknown } } | null)?.constructor?.name;
@@ -100,19 +102,34 @@ export interface ExtractorOptions {
 export class ContextExtractor {
   private fields: readonly string[] | undefined;
   private readonly getter: TextMapGetter<unknown>;
-  /** Read `traceparent` directly: the getter is fanin's and the propagator W3C's. */
+  /** The getter is fanin's and the propagator W3C's: `traceparent` may be read directly. */
+  private readonly w3c: boolean;
+  /** ...and the span contexts handed out need no tracestate. */
   private readonly direct: boolean;
   private readonly datadogFallback: boolean;
 
   constructor(options: ExtractorOptions = {}) {
     this.getter = options.getter ?? headerGetter;
     this.datadogFallback = options.datadogFallback !== false;
-    this.direct =
-      this.getter === headerGetter && options.withTraceState !== true && globalPropagatorIsW3C();
+    this.w3c = this.getter === headerGetter && globalPropagatorIsW3C();
+    this.direct = this.w3c && options.withTraceState !== true;
   }
 
   extract(headers: unknown): MessageContext {
     if (typeof headers !== 'object' || headers === null) return NO_CONTEXT;
+    if (this.w3c && !hasHeader(headers, TRACESTATE) && !hasHeader(headers, BAGGAGE)) {
+      // With neither a tracestate nor a baggage header, W3C's propagators
+      // extract exactly the traceparent's span context, and nothing else.
+      const found = this.fromTraceparent(headers);
+      if (typeof found !== 'object') {
+        return { status: found, spanContext: undefined, context: ROOT_CONTEXT };
+      }
+      return {
+        status: 'valid',
+        spanContext: found,
+        context: trace.setSpanContext(ROOT_CONTEXT, found),
+      };
+    }
     let context: Context;
     try {
       context = propagation.extract(ROOT_CONTEXT, headers, this.getter);
@@ -214,4 +231,26 @@ function isUsable({ traceId, spanId }: SpanContext): boolean {
     traceId !== INVALID_TRACEID &&
     spanId !== INVALID_SPANID
   );
+}
+
+function currentGlobalPropagator(): unknown {
+  return (
+    propagation as unknown as { _getGlobalPropagator?: () => unknown }
+  )._getGlobalPropagator?.();
+}
+
+const shared = new WeakMap<object, { propagator: unknown; extractor: ContextExtractor }>();
+
+/**
+ * One extractor per `owner` (an instrumentation's settings) for flows that
+ * handle one message at a time, made again when the application's propagator
+ * changes: what a batch does once per batch, without doing it per message.
+ */
+export function sharedExtractor(owner: object, options: ExtractorOptions): ContextExtractor {
+  const propagator = currentGlobalPropagator();
+  const known = shared.get(owner);
+  if (known !== undefined && known.propagator === propagator) return known.extractor;
+  const extractor = new ContextExtractor(options);
+  shared.set(owner, { propagator, extractor });
+  return extractor;
 }

@@ -15,8 +15,9 @@ export interface MessageReader<M> {
   linkAttributes(message: M): Attributes;
   /**
    * The library-specific attributes of the message's own span (a per-message
-   * span of a batch, a single-message handler's span); core adds the
-   * operation, the system and the destination.
+   * span of a batch, a single-message handler's span): a new object each
+   * call, which core completes with the operation, the system and the
+   * destination, and gives the span.
    */
   spanAttributes(message: M): Attributes;
 }

@@ -10,6 +10,7 @@ import {
 } from '@opentelemetry/api';
 import { ContextExtractor, type MessageContext } from './extract';
 import type { FanInSpan } from './fan-in-span';
+import { samplerNeedsLinks } from './link-aware-sampler';
 import { attributesOf, headersOf, type MessageReader } from './message-reader';
 import { endAll, type OpenSpan, openSpan } from './open-span';
 
@@ -55,18 +56,26 @@ export function startMessageSpan(tracer: Tracer, options: MessageSpanOptions): M
     producer.status === 'valid' && options.mode === 'parent+link'
       ? producer.context
       : (options.parentContext ?? context.active());
+  const link =
+    producer.spanContext === undefined
+      ? undefined
+      : { context: linkedContext(producer.spanContext, options.linkTraceState === true) };
+  // The link is added once the span records (the SDK then checks it once, not
+  // twice), unless a sampler decides on links.
+  const linkAtStart = link !== undefined && samplerNeedsLinks();
   const span = tracer.startSpan(
     options.name,
     {
       kind: options.kind ?? SpanKind.CONSUMER,
       attributes: options.attributes,
-      links: producer.spanContext
-        ? [{ context: linkedContext(producer.spanContext, options.linkTraceState === true) }]
-        : [],
+      ...(linkAtStart && { links: [link] }),
     },
     parent,
   );
-  return { ...openSpan(span, trace.setSpan(parent, span)), producer };
+  if (link !== undefined && !linkAtStart && span.isRecording()) span.addLink(link);
+  const started = openSpan(span, trace.setSpan(parent, span)) as MessageSpan;
+  started.producer = producer;
+  return started;
 }
 
 function linkedContext(spanContext: SpanContext, keepTraceState: boolean): SpanContext {
@@ -106,10 +115,10 @@ export function withMessageSpans<M>(
     for (const message of messages) {
       const { span } = startMessageSpan(tracer, {
         name: options.name,
-        attributes: {
-          ...options.attributes,
-          ...attributesOf((m: M) => options.reader.spanAttributes(m), message),
-        },
+        attributes: Object.assign(
+          attributesOf((m: M) => options.reader.spanAttributes(m), message),
+          options.attributes,
+        ),
         headers: headersOf(options.reader, message),
         mode: 'link-only',
         parentContext: fanIn.context,

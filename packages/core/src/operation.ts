@@ -13,10 +13,21 @@ export function operationAttributes(
   name: string,
   destination: string | undefined,
 ): Attributes {
-  const attributes: Attributes = { [ATTR_MESSAGING_SYSTEM]: settings.system };
-  settings.names.operation(attributes, type, name);
-  if (destination !== undefined) attributes[ATTR_MESSAGING_DESTINATION_NAME] = destination;
-  return attributes;
+  return writeOperationAttributes({}, settings, type, name, destination);
+}
+
+/** `operationAttributes`, written into `into` (a fresh object of the caller's). */
+export function writeOperationAttributes(
+  into: Attributes,
+  settings: TracingSettings,
+  type: MessagingOperationType,
+  name: string,
+  destination: string | undefined,
+): Attributes {
+  into[ATTR_MESSAGING_SYSTEM] = settings.system;
+  settings.names.operation(into, type, name);
+  if (destination !== undefined) into[ATTR_MESSAGING_DESTINATION_NAME] = destination;
+  return into;
 }
 
 /** The parent of a consumer span that is not parented on its producer, per `consumerSpanParent`. */

@@ -1,4 +1,4 @@
-import type { Meter, Tracer } from '@opentelemetry/api';
+import { createNoopMeter, type Meter, type Tracer } from '@opentelemetry/api';
 import { type LinkBudget, type LinkLimits, type OverflowPolicy, resolveLinkLimits } from './limits';
 import type { LinkPolicy } from './links';
 import type { MessageContextMode } from './message-span';
@@ -90,8 +90,15 @@ export function resolveTracingSettings<C extends TracingConfig>(
     names: new MessagingAttributeNames(config.semconvStability ?? semconvStabilityFromEnv()),
     consumerSpanParent: config.consumerSpanParent === 'active' ? 'active' : 'new-trace',
     metrics:
-      meter !== undefined && config.recordMetrics !== false ? instrumentsOf(meter) : undefined,
+      meter !== undefined && config.recordMetrics !== false && !isNoopMeter(meter)
+        ? instrumentsOf(meter)
+        : undefined,
   };
+}
+
+/** The API's no-op meter (no MeterProvider registered), of this copy of the API or another. */
+function isNoopMeter(meter: Meter): boolean {
+  return meter === createNoopMeter() || meter.constructor?.name === 'NoopMeter';
 }
 
 const instruments = new WeakMap<Meter, MessagingMetrics>();

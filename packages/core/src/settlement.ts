@@ -46,11 +46,14 @@ export function recordSettlementAttributes(
   settlement: Settlement,
   details: SettlementDetails,
 ): void {
-  span.setAttribute(ATTR_FANIN_SETTLEMENT, settlement);
-  if (details.requeue !== undefined) {
-    span.setAttribute(ATTR_FANIN_SETTLEMENT_REQUEUE, details.requeue);
+  if (details.requeue === undefined && !details.multiple) {
+    span.setAttribute(ATTR_FANIN_SETTLEMENT, settlement);
+    return;
   }
-  if (details.multiple) span.setAttribute(ATTR_FANIN_SETTLEMENT_MULTIPLE, true);
+  const attributes: Attributes = { [ATTR_FANIN_SETTLEMENT]: settlement };
+  if (details.requeue !== undefined) attributes[ATTR_FANIN_SETTLEMENT_REQUEUE] = details.requeue;
+  if (details.multiple) attributes[ATTR_FANIN_SETTLEMENT_MULTIPLE] = true;
+  span.setAttributes(attributes);
 }
 
 /**

@@ -46,7 +46,7 @@ export function startBatchSpan<S extends TracingSettings, M>(
 ): BatchSpan | undefined {
   let fanIn: FanInSpan | undefined;
   try {
-    const startedAt = performance.now();
+    const startedAt = settings.metrics === undefined ? 0 : performance.now();
     const batch = describe(settings);
     const name = messagingSpanName('process', batch.destination);
     const attributes = operationAttributes(settings, 'process', 'process', batch.destination);

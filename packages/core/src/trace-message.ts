@@ -1,10 +1,10 @@
 import { type Attributes, diag, type Span } from '@opentelemetry/api';
 import { checkRecordingSetup } from './diagnostics';
-import { ContextExtractor } from './extract';
+import { sharedExtractor } from './extract';
 import { attributesOf, headersOf, type MessageReader } from './message-reader';
 import { type MessageSpan, startMessageSpan } from './message-span';
 import { onceRecording } from './metrics';
-import { consumerParent, type HookCall, operationAttributes } from './operation';
+import { consumerParent, type HookCall, writeOperationAttributes } from './operation';
 import { callHook, runInSpan } from './run-in-span';
 import { messagingSpanName } from './semconv';
 import type { TracingSettings } from './settings';
@@ -39,33 +39,37 @@ export function startMessage<S extends TracingSettings, M>(
 ): ProcessingSpan | undefined {
   let started: MessageSpan | undefined;
   try {
-    const startedAt = performance.now();
+    const startedAt = settings.metrics === undefined ? 0 : performance.now();
     const description = describe(settings);
     const { message, reader } = description;
-    const attributes = operationAttributes(settings, 'process', 'process', description.destination);
-    Object.assign(
-      attributes,
+    // The reader's object is a fresh one: the span's attributes are written into it.
+    const attributes = writeOperationAttributes(
       attributesOf((m: M) => reader.spanAttributes(m), message),
-      description.attributes,
+      settings,
+      'process',
+      'process',
+      description.destination,
     );
+    if (description.attributes !== undefined) Object.assign(attributes, description.attributes);
     started = startMessageSpan(settings.tracer, {
       name: messagingSpanName('process', description.destination),
       attributes,
       headers: headersOf(reader, message),
       mode: settings.config.messageContext === 'link-only' ? 'link-only' : 'parent+link',
       parentContext: consumerParent(settings),
-      extractor: new ContextExtractor({ datadogFallback: settings.links.readDatadogHeaders }),
+      extractor: sharedExtractor(settings, { datadogFallback: settings.links.readDatadogHeaders }),
       linkTraceState: settings.links.linkTraceState,
     });
     checkRecordingSetup(started.span);
     if (description.hook !== undefined) {
       callHook(description.hook.name, description.hook.call, started.span);
     }
-    const recordProcessed = onceRecording(settings.metrics, (metrics, errorType) => {
+    const processing = started as ProcessingSpan;
+    processing.recordProcessed = onceRecording(settings.metrics, (metrics, errorType) => {
       const seconds = (performance.now() - startedAt) / 1000;
       metrics.recordProcess(attributes, 1, seconds, errorType);
     });
-    return { ...started, recordProcessed };
+    return processing;
   } catch (error) {
     started?.end();
     diag.error('fanin: could not start the message span; the message runs untraced', error);

@@ -69,7 +69,7 @@ export function startSend<S extends TracingSettings, M>(
   describe: (settings: S) => SendDescription<M>,
 ): StartedSend | undefined {
   try {
-    const startedAt = performance.now();
+    const startedAt = settings.metrics === undefined ? 0 : performance.now();
     const description = describe(settings);
     const { messages } = description;
     const destinations = new Set(

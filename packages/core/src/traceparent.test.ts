@@ -202,6 +202,32 @@ function compare(propagator: TextMapPropagator, seed: number, count: number) {
   return valid;
 }
 
+/** A message's whole context (a span's parent): the direct path against the propagator's. */
+function compareContexts(propagator: TextMapPropagator, seed: number, count: number) {
+  propagation.disable();
+  propagation.setGlobalPropagator(propagator);
+  const next = generator(seed);
+  for (let i = 0; i < count; i++) {
+    const headers = next();
+    const direct = new ContextExtractor().extract(headers);
+    const general = new ContextExtractor({ getter: { ...headerGetter } }).extract(headers);
+    const ids = (sc: SpanContext | undefined) =>
+      sc && [sc.traceId, sc.spanId, sc.traceFlags, sc.isRemote, sc.traceState?.serialize()];
+    const parent = (context: typeof direct.context) => ids(trace.getSpanContext(context));
+    const baggage = (context: typeof direct.context) =>
+      propagation
+        .getBaggage(context)
+        ?.getAllEntries()
+        .map(([key, entry]) => [key, entry.value]);
+    if (direct.status !== general.status) {
+      assert.fail(`case ${i}: ${direct.status} vs ${general.status}: ${describeHeaders(headers)}`);
+    }
+    assert.deepEqual(ids(direct.spanContext), ids(general.spanContext), `case ${i}`);
+    assert.deepEqual(parent(direct.context), parent(general.context), `case ${i}`);
+    assert.deepEqual(baggage(direct.context), baggage(general.context), `case ${i}`);
+  }
+}
+
 describe('the direct traceparent path', () => {
   it('agrees with W3CTraceContextPropagator on 100,000 generated and hostile header sets', () => {
     const valid = compare(new W3CTraceContextPropagator(), 1, 100_000);
@@ -214,6 +240,17 @@ describe('the direct traceparent path', () => {
     });
     const valid = compare(composite, 2, 20_000);
     assert.ok(valid > 3_000, `enough valid contexts were compared (${valid})`);
+  });
+
+  it("gives a message span's parent context as the propagator does, on 50,000 header sets", () => {
+    compareContexts(new W3CTraceContextPropagator(), 3, 25_000);
+    compareContexts(
+      new CompositePropagator({
+        propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
+      }),
+      4,
+      25_000,
+    );
   });
 
   it('matches the propagator on the edges of its grammar', () => {

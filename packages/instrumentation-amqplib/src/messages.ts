@@ -50,24 +50,22 @@ function setBodySize(attributes: Attributes, content: unknown): void {
   if (Buffer.isBuffer(content)) attributes[ATTR_MESSAGING_MESSAGE_BODY_SIZE] = content.length;
 }
 
-/** Per-delivery facts: on the link to the message's producer. */
-export function deliveryLinkAttributes(message: AmqpMessage): Attributes {
-  const attributes: Attributes = {};
-  setIfDefined(attributes, ATTR_MESSAGING_MESSAGE_ID, idValue(message.properties?.messageId));
+/** Per-delivery facts: on the link to the message's producer (and on its own span). */
+export function deliveryLinkAttributes(message: AmqpMessage, into: Attributes = {}): Attributes {
+  setIfDefined(into, ATTR_MESSAGING_MESSAGE_ID, idValue(message.properties?.messageId));
   const tag = message.fields?.deliveryTag;
-  if (typeof tag === 'number') attributes[ATTR_MESSAGING_RABBITMQ_DELIVERY_TAG] = tag;
-  if (message.fields?.redelivered === true) attributes[ATTR_FANIN_MESSAGE_REDELIVERED] = true;
-  return attributes;
+  if (typeof tag === 'number') into[ATTR_MESSAGING_RABBITMQ_DELIVERY_TAG] = tag;
+  if (message.fields?.redelivered === true) into[ATTR_FANIN_MESSAGE_REDELIVERED] = true;
+  return into;
 }
 
 /** How to read deliveries that arrived on `channel`. */
 export function deliveryReader(channel: unknown): MessageReader<AmqpMessage> {
   return {
     headers: (message) => message.properties?.headers,
-    linkAttributes: deliveryLinkAttributes,
+    linkAttributes: (message) => deliveryLinkAttributes(message),
     spanAttributes: (message) => {
-      const attributes = peerAttributes(channel);
-      Object.assign(attributes, deliveryLinkAttributes(message));
+      const attributes = deliveryLinkAttributes(message, peerAttributes(channel));
       setRoutingKey(attributes, message.fields?.routingKey);
       const conversationId = idValue(message.properties?.correlationId);
       setIfDefined(attributes, ATTR_MESSAGING_MESSAGE_CONVERSATION_ID, conversationId);
