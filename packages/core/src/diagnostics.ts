@@ -61,7 +61,7 @@ export function warnOnce(code: FaninWarningCode, message: string, key = ''): voi
 export function resetWarnings(): void {
   warned.clear();
   checkedApi = false;
-  noopReported = false;
+  setupChecked = false;
 }
 
 const GLOBAL_API_KEY = Symbol.for('opentelemetry.js.api.1');
@@ -161,7 +161,7 @@ export function explainNoopSpan(
 }
 
 let checkedApi = false;
-let noopReported = false;
+let setupChecked = false;
 
 /**
  * Called with the first spans fanin starts: reports, once, a no-op tracer or
@@ -169,14 +169,14 @@ let noopReported = false;
  * first call that found nothing wrong with the API copies.
  */
 export function checkRecordingSetup(span: Span): void {
+  if (setupChecked) return;
   if (!checkedApi) {
     checkedApi = true;
     const mismatch = explainApiMismatch();
     if (mismatch !== undefined) warnOnce('FANIN_API_MISMATCH', mismatch);
   }
-  if (noopReported) return;
   const problem = explainNoopSpan(span);
-  if (problem === undefined) return;
-  noopReported = true;
-  warnOnce(problem.code, problem.message);
+  // One real span, or one report, settles it: spans do not turn into no-ops later.
+  setupChecked = true;
+  if (problem !== undefined) warnOnce(problem.code, problem.message);
 }

@@ -19,23 +19,16 @@ export interface PendingDelivery {
 /**
  * The deliveries of one channel that are not settled yet, in delivery-tag
  * order (tags grow on a channel, and a Map keeps insertion order). One timer,
- * unref'd, waits for the oldest deadline.
+ * unref'd, waits for the oldest deadline. It is not cancelled when the
+ * tracker empties (a consumer acking one by one would otherwise make a timer
+ * per message): it fires, finds nothing due, and waits for the next deadline.
  */
 export class DeliveryTracker {
   private readonly pending = new Map<number, PendingDelivery>();
   private timer: NodeJS.Timeout | undefined;
 
-  /**
-   * @param onTimeout gets the deliveries whose deadline passed
-   * @param onPendingChange hears when the tracker starts or stops holding deliveries
-   */
-  constructor(
-    private readonly onTimeout: (expired: PendingDelivery[]) => void,
-    private readonly onPendingChange: (
-      tracker: DeliveryTracker,
-      holding: boolean,
-    ) => void = () => {},
-  ) {}
+  /** @param onTimeout gets the deliveries whose deadline passed */
+  constructor(private readonly onTimeout: (expired: PendingDelivery[]) => void) {}
 
   get size(): number {
     return this.pending.size;
@@ -43,7 +36,6 @@ export class DeliveryTracker {
 
   add(delivery: PendingDelivery): void {
     this.pending.set(delivery.tag, delivery);
-    if (this.pending.size === 1) this.onPendingChange(this, true);
     if (this.timer === undefined) this.schedule();
   }
 
@@ -56,7 +48,6 @@ export class DeliveryTracker {
       const delivery = this.pending.get(tag);
       if (delivery === undefined) return [];
       this.pending.delete(tag);
-      this.afterRemoval();
       return [delivery];
     }
     if (tag === 0) return this.takeAll();
@@ -66,30 +57,23 @@ export class DeliveryTracker {
       taken.push(delivery);
     }
     for (const delivery of taken) this.pending.delete(delivery.tag);
-    this.afterRemoval();
     return taken;
   }
 
   takeAll(): PendingDelivery[] {
     const taken = Array.from(this.pending.values());
     this.pending.clear();
-    this.afterRemoval();
     return taken;
   }
 
-  private afterRemoval(): void {
-    if (this.pending.size > 0) return;
-    this.cancelTimer();
-    this.onPendingChange(this, false);
-  }
-
-  private cancelTimer(): void {
+  /** Stops the timer: the channel is gone. */
+  stop(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
   }
 
   private schedule(): void {
-    this.cancelTimer();
+    this.stop();
     const first = this.pending.values().next().value;
     if (first === undefined || first.deadline === Number.POSITIVE_INFINITY) return;
     this.timer = setTimeout(() => this.expire(), Math.max(0, first.deadline - Date.now()));
@@ -106,7 +90,6 @@ export class DeliveryTracker {
     }
     for (const delivery of expired) this.pending.delete(delivery.tag);
     if (this.pending.size > 0) this.schedule();
-    else this.onPendingChange(this, false);
     if (expired.length > 0) this.onTimeout(expired);
   }
 }
@@ -118,12 +101,8 @@ export class DeliveryTracker {
  */
 export class Deliveries {
   private readonly trackers = new WeakMap<object, DeliveryTracker>();
-  /** Trackers holding deliveries, so disable() can end their spans. */
-  private readonly holding = new Set<DeliveryTracker>();
-  private readonly onPendingChange = (tracker: DeliveryTracker, holding: boolean) => {
-    if (holding) this.holding.add(tracker);
-    else this.holding.delete(tracker);
-  };
+  /** The trackers of channels not closed yet, so disable() can end their spans. */
+  private readonly open = new Set<DeliveryTracker>();
 
   constructor(private readonly onTimeout: (expired: PendingDelivery[]) => void) {}
 
@@ -135,14 +114,25 @@ export class Deliveries {
   for(channel: object): DeliveryTracker {
     let tracker = this.trackers.get(channel);
     if (tracker === undefined) {
-      tracker = new DeliveryTracker(this.onTimeout, this.onPendingChange);
+      tracker = new DeliveryTracker(this.onTimeout);
       this.trackers.set(channel, tracker);
+      this.open.add(tracker);
     }
     return tracker;
   }
 
+  /** Forgets the tracker of a closed channel, handing over what it still held. */
+  close(channel: unknown): PendingDelivery[] {
+    const tracker = this.of(channel);
+    if (tracker === undefined) return [];
+    this.open.delete(tracker);
+    this.trackers.delete(channel as object);
+    tracker.stop();
+    return tracker.takeAll();
+  }
+
   /** Removes every pending delivery of every channel. */
   takeAll(): PendingDelivery[] {
-    return Array.from(this.holding).flatMap((tracker) => tracker.takeAll());
+    return Array.from(this.open).flatMap((tracker) => tracker.takeAll());
   }
 }

@@ -156,11 +156,11 @@ export function traceChannelEmit(deliveries: Deliveries, emit: ChannelEmit): Cha
   return function tracedEmit(this: unknown, event, ...args) {
     if (event === 'error' || event === 'close') {
       try {
-        const tracker = deliveries.of(this);
+        // A channel emits `error`, then `close`: the close forgets its tracker.
+        const pending =
+          event === 'close' ? deliveries.close(this) : (deliveries.of(this)?.takeAll() ?? []);
         const settlement = event === 'error' ? 'channel_error' : 'channel_closed';
-        for (const delivery of tracker?.takeAll() ?? []) {
-          endDelivery(delivery, settlement, { error: args[0] });
-        }
+        for (const delivery of pending) endDelivery(delivery, settlement, { error: args[0] });
       } catch (error) {
         diag.error('fanin: could not end the spans of a closed channel', error);
       }
