@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
   diag,
@@ -78,20 +79,32 @@ function globalApiRecord(): GlobalApiRecord | undefined {
 
 let ownApiVersion: string | undefined;
 
-/** The version of the @opentelemetry/api copy fanin loaded. */
+/** The version of the @opentelemetry/api copy fanin loaded: the package.json above its main file. */
 export function loadedApiVersion(): string {
   if (ownApiVersion !== undefined) return ownApiVersion;
+  ownApiVersion = 'unknown';
   try {
-    const main = require.resolve('@opentelemetry/api');
-    // build/src/index.js -> the package root
-    const manifest = require(join(dirname(main), '..', '..', 'package.json')) as {
-      version?: string;
-    };
-    ownApiVersion = manifest.version ?? 'unknown';
+    let dir = dirname(require.resolve('@opentelemetry/api'));
+    for (let depth = 0; depth < 5; depth++) {
+      const manifest = readManifest(join(dir, 'package.json'));
+      if (manifest?.name === '@opentelemetry/api') {
+        ownApiVersion = typeof manifest.version === 'string' ? manifest.version : 'unknown';
+        break;
+      }
+      dir = dirname(dir);
+    }
   } catch {
-    ownApiVersion = 'unknown';
+    // the version is only for the report
   }
   return ownApiVersion;
+}
+
+function readManifest(file: string): { name?: unknown; version?: unknown } | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown; version?: unknown };
+  } catch {
+    return undefined;
+  }
 }
 
 const FIX_ONE_API_COPY =
@@ -118,14 +131,16 @@ export function explainApiMismatch(): string | undefined {
     const what = [refusedProvider && 'tracer provider', refusedPropagator && 'propagator']
       .filter(Boolean)
       .join(' and ');
+    const consequences = [
+      refusedProvider && 'records no spans',
+      refusedPropagator &&
+        'cannot read any trace context from message headers, nor inject one (no producer is linked)',
+    ].filter(Boolean);
     return (
       `fanin: the ${what} of this process ${refusedProvider && refusedPropagator ? 'are' : 'is'} ` +
       `registered through @opentelemetry/api ${String(record.version)}, but fanin loaded ` +
       `@opentelemetry/api ${loadedApiVersion()}, which refuses it: fanin ` +
-      (refusedPropagator
-        ? 'cannot read any trace context from message headers (no producer is linked)'
-        : 'records no spans') +
-      `. ${FIX_ONE_API_COPY}`
+      `${consequences.join(' and ')}. ${FIX_ONE_API_COPY}`
     );
   } catch {
     return undefined;

@@ -102,6 +102,14 @@ export abstract class FaninInstrumentation<
     this.faninState.patcher.wrap(target, name, what, makeWrapper);
   }
 
+  /**
+   * Watches a function of the library that fanin does not patch but another
+   * instrumentation of it would, to report that one (see Patcher.watch).
+   */
+  protected watch(target: object, name: string, what: string): void {
+    this.faninState.patcher.watch(target, name, what);
+  }
+
   /** Removes this instance's wrapper of `target[name]`, when it is the outermost one. */
   protected unwrap(target: object, name: string): void {
     this.faninState.patcher.unwrap(target, name);
@@ -124,17 +132,23 @@ export abstract class FaninInstrumentation<
     this.faninState.patcher.stopVerifying();
   }
 
+  /** Reported once per library, whichever function showed the conflict first. */
   private reportConflict(conflict: PatchConflict, what: string): void {
     const { library, conflictAdvice } = this.identity;
-    const happened =
-      conflict === 'replaced'
-        ? `found another instrumentation's wrapper on ${what} and replaced it with its own`
-        : `found its wrapper of ${what} removed by another instrumentation and put it back`;
+    const happened = {
+      replaced: `found another instrumentation's wrapper on ${what} (and maybe more) and took it off`,
+      restored: `found its wrapper of ${what} removed by another instrumentation and put it back`,
+      present: `found another instrumentation of ${library} enabled (it wraps ${what})`,
+    }[conflict];
+    const consequence =
+      `two instrumentations of ${library} cannot both record the same calls` +
+      (conflict === 'present'
+        ? ', and the other one records nothing on the functions fanin patches'
+        : "; fanin's spans are kept (calls made before this check went through both)");
     warnOnce(
       'FANIN_WRAPPER_CONFLICT',
-      `fanin: ${this.instrumentationName} ${happened}: two instrumentations of ${library} ` +
-        `cannot both record it, and fanin's ${library} spans are kept. ${conflictAdvice}`,
-      `${this.instrumentationName}:${what}`,
+      `fanin: ${this.instrumentationName} ${happened}: ${consequence}. ${conflictAdvice}`,
+      `${this.instrumentationName}:${library}`,
     );
   }
 

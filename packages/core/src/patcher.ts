@@ -6,11 +6,14 @@
  *   outermost one: another instance's wrapper (or its own, deeper in the
  *   chain and passing through while disabled) is never taken away.
  * - A wrapper of another instrumentation found on a function fanin owns is
- *   replaced, and the conflict reported once.
- * - Shortly after patching, and again a few times later, each wrapper is
- *   checked to still be in place: an instrumentation enabled after fanin
- *   removes the wrapper it finds before adding its own. fanin then puts its
- *   own back and reports the conflict.
+ *   replaced, and the conflict reported.
+ * - Another instrumentation cannot remove fanin's wrapper: its `__unwrap`
+ *   does nothing (an instrumentation enabled after fanin calls it before
+ *   wrapping, and then wraps fanin's wrapper instead of the original). Right
+ *   after patching (in the next turn of the event loop), and again a few
+ *   times later, each patched function is checked: a foreign wrapper found
+ *   stacked on fanin's is taken off, and the conflict reported. Calls made
+ *   in between go through both.
  */
 
 type AnyFunction = (this: unknown, ...args: never[]) => unknown;
@@ -51,6 +54,11 @@ export function isFaninWrapper(value: unknown): boolean {
   return fieldsOf(value)?.[OWNER] !== undefined;
 }
 
+/** Whether `value` is another instrumentation's shimmer wrapper. */
+function isForeignWrapper(value: unknown): boolean {
+  return isShimmerWrapper(value) && !isFaninWrapper(value);
+}
+
 function setHidden(target: object, name: PropertyKey, value: unknown): void {
   Object.defineProperty(target, name, {
     configurable: true,
@@ -75,10 +83,12 @@ interface Installed {
 
 /** What happened that the instrumentation must report. */
 export type PatchConflict =
-  /** fanin found another instrumentation's wrapper and replaced it. */
+  /** fanin found another instrumentation's wrapper on a function it patches, and took it off. */
   | 'replaced'
-  /** another instrumentation removed fanin's wrapper; fanin put its own back. */
-  | 'restored';
+  /** fanin's wrapper was gone (assigned over); fanin put its own back. */
+  | 'restored'
+  /** another instrumentation wraps a function of the same library that fanin only watches. */
+  | 'present';
 
 export interface PatcherOptions {
   /** Whether the owning instrumentation is enabled (wrappers are only re-installed then). */
@@ -88,6 +98,10 @@ export interface PatcherOptions {
 
 export class Patcher {
   private readonly installed = new Map<string, Installed>();
+  private readonly watched = new Map<
+    string,
+    { target: Record<string, unknown>; name: string; what: string }
+  >();
   private readonly owner = {};
   private verifications: NodeJS.Timeout[] = [];
   private readonly targetIds = new WeakMap<object, number>();
@@ -130,6 +144,20 @@ export class Patcher {
     }
   }
 
+  /**
+   * Watches a function fanin does not patch but another instrumentation of
+   * the library would (e.g. amqplib's `connect`): its wrapper there means
+   * that instrumentation is enabled beside fanin; the checks report it.
+   */
+  watch(target: object, name: string, what: string): void {
+    this.watched.set(this.keyOf(target, name), {
+      target: target as Record<string, unknown>,
+      name,
+      what,
+    });
+    this.scheduleVerification();
+  }
+
   /** Whether this instance's wrapper is anywhere in the chain of `value`. */
   owns(value: unknown): boolean {
     let fields = fieldsOf(value);
@@ -140,12 +168,32 @@ export class Patcher {
     return false;
   }
 
-  /** Puts back every wrapper another instrumentation removed; reports each. */
+  /**
+   * Takes another instrumentation's wrappers off the functions fanin patches
+   * (stacked on fanin's), puts fanin's back where it is gone, and reports a
+   * watched function another instrumentation wraps.
+   */
   verify(): void {
     if (!this.options.isEnabled()) return;
     for (const { target, name, what, makeWrapper } of this.installed.values()) {
-      if (!this.owns(target[name])) this.install(target, name, what, makeWrapper, 'restored');
+      const current = target[name];
+      if (!this.owns(current)) this.install(target, name, what, makeWrapper, 'restored');
+      else if (isForeignWrapper(current)) this.takeOffForeign(target, name, what);
     }
+    for (const { target, name, what } of this.watched.values()) {
+      if (isForeignWrapper(target[name])) this.options.onConflict('present', what);
+    }
+  }
+
+  /** Removes the foreign wrappers above the first fanin wrapper of `target[name]`. */
+  private takeOffForeign(target: Record<string, unknown>, name: string, what: string): void {
+    let current: unknown = target[name];
+    for (let depth = 0; depth < MAX_CHAIN && isForeignWrapper(current); depth++) {
+      current = (current as ShimmerFields).__original;
+    }
+    if (!isFaninWrapper(current)) return;
+    setProperty(target, name, current);
+    this.options.onConflict('replaced', what);
   }
 
   /** Stops the scheduled checks (on disable). */
@@ -164,19 +212,20 @@ export class Patcher {
     const current = target[name];
     if (typeof current !== 'function' || this.owns(current)) return;
     let original = current as AnyFunction;
-    if (isShimmerWrapper(current) && !isFaninWrapper(current)) {
+    if (isForeignWrapper(current)) {
       // Another instrumentation's wrapper: fanin records what it recorded.
       original = (current as unknown as ShimmerFields).__original as AnyFunction;
-      this.options.onConflict(conflict, what);
+      this.options.onConflict('replaced', what);
     } else if (conflict === 'restored') {
       this.options.onConflict(conflict, what);
     }
     const wrapper = makeWrapper(original);
     setHidden(wrapper, '__original', original);
     setHidden(wrapper, '__wrapped', true);
-    setHidden(wrapper, '__unwrap', () => {
-      if (target[name] === wrapper) setProperty(target, name, original);
-    });
+    // For shimmer's isWrapped; called by another instrumentation, it leaves
+    // fanin's wrapper in place (see the file comment). fanin unwraps itself
+    // through `unwrap`.
+    setHidden(wrapper, '__unwrap', () => {});
     setHidden(wrapper, OWNER, this.owner);
     setHidden(wrapper, ACTIVE, () => this.options.isEnabled());
     setProperty(target, name, wrapper);

@@ -59,9 +59,10 @@ describe('AmqplibInstrumentation', () => {
     const [definition] = instrumentation.getModuleDefinitions();
     assert.equal(definition?.name, 'amqplib');
     assert.deepEqual(definition?.supportedVersions, ['>=0.10.0 <3']);
+    // connect.js is watched, not patched: another instrumentation's wrapper there is reported.
     assert.deepEqual(
       definition?.files.map((file) => file.name),
-      CHANNEL_MODEL_FILES,
+      [...CHANNEL_MODEL_FILES, 'amqplib/lib/connect.js'],
     );
   });
 

@@ -115,12 +115,25 @@ export class AmqplibInstrumentation extends FaninInstrumentation<
           (moduleExports: ChannelModelExports | undefined) => this.unpatchModel(moduleExports),
         ),
     );
+    // fanin does not patch `connect`, but the official amqplib instrumentation
+    // does: its wrapper there says that instrumentation is enabled too.
+    const connect = new InstrumentationNodeModuleFile(
+      'amqplib/lib/connect.js',
+      SUPPORTED_VERSIONS,
+      (moduleExports: { connect?: unknown }) => {
+        if (typeof moduleExports?.connect === 'function') {
+          this.watch(moduleExports, 'connect', 'amqplib connect');
+        }
+        return moduleExports;
+      },
+      () => {},
+    );
     return new InstrumentationNodeModuleDefinition(
       'amqplib',
       SUPPORTED_VERSIONS,
       undefined,
       undefined,
-      files,
+      [...files, connect],
     );
   }
 
