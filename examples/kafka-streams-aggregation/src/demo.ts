@@ -15,7 +15,11 @@ async function main(): Promise<number> {
     async (brokers) => {
       console.log(
         `fanin demo · Kafka at ${brokers.kafkaBrokers.join(',')} · ${options.durationSeconds}s at ` +
-          `${options.rate} orders/s · ${options.windowMs} ms windows · ${options.aggregators} aggregator(s)`,
+          `${options.rate} orders/s · ${options.windowMs} ms windows · ` +
+          (options.group > 0
+            ? `${options.group} aggregator processes in one group${options.killOne ? ', one killed mid-window' : ''}`
+            : `${options.aggregators} aggregator(s)`) +
+          ` · ${options.mode} delivery`,
       );
       const run = await runDemo(options, {
         kafkaBrokers: brokers.kafkaBrokers,
