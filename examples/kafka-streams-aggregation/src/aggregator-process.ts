@@ -17,22 +17,26 @@ async function main(): Promise<void> {
     brokers: config.kafkaBrokers,
     logLevel: logLevel.NOTHING,
   });
-  const aggregator = new Aggregator(kafka, config.topics, {
+  const sendStats = () => send({ type: 'stats', stats: aggregator.stats, pid: process.pid });
+  const aggregator: Aggregator = new Aggregator(kafka, config.topics, {
     ...config,
-    beforeCommit: telemetry.flush,
+    // The spans of what is about to be committed have left the process; the
+    // demo hears at once that a commit is under way (its chance to kill).
+    beforeCommit: async () => {
+      await telemetry.flush();
+      sendStats();
+    },
+    // Once the window's delivery has recorded its pending commit.
+    onEmit: () => setImmediate(sendStats),
   });
-  const report = setInterval(
-    () => send({ type: 'stats', stats: aggregator.stats, pid: process.pid }),
-    200,
-  );
+  const report = setInterval(sendStats, 200);
   process.on('message', (message: { type?: string }) => {
     if (message?.type !== 'stop') return;
     void (async () => {
       await aggregator.stop();
       clearInterval(report);
-      send({ type: 'stats', stats: aggregator.stats, pid: process.pid });
+      sendStats();
       await telemetry.flush();
-      send({ type: 'stopped', pid: process.pid });
       process.disconnect?.();
     })();
   });

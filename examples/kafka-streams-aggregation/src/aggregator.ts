@@ -21,13 +21,15 @@ export interface AggregatorStats {
   failedDeliveries: number;
   /** Partitions with emitted windows whose offsets are not committed yet (plain mode). */
   pendingCommits: number;
+  /** Deliveries under way (transactional: transactions open). */
+  deliveriesInFlight: number;
 }
 
 export interface AggregatorConfig {
   groupId: string;
   windowMs: number;
   mode: DeliveryMode;
-  /** Plain mode: how often emitted windows' offsets are committed. */
+  /** Plain mode: how long after a window's results are sent its offsets are committed. */
   commitIntervalMs: number;
   /** Runs before offsets are committed (the demo makes sure the spans are exported). */
   beforeCommit?: () => Promise<void>;
@@ -101,6 +103,7 @@ export class Aggregator {
       openOrders,
       partitions: [...this.tasks.keys()].sort((a, b) => a - b),
       pendingCommits: this.delivery.pendingCommits(),
+      deliveriesInFlight: this.delivery.inFlight(),
     };
   }
 

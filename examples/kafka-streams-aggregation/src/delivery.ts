@@ -7,9 +7,9 @@ import type { Topics } from './orders';
  *   partition has its own transactional id, so a new owner fences the old one
  *   (its open transaction is aborted) before it reads the committed offset.
  *   Every order is in exactly one committed aggregate.
- * - `plain` (at-least-once): results sent, then the offsets committed on the
- *   next commit tick. Results emitted by an owner that dies (or loses the
- *   partition) before that tick are emitted again by the next owner.
+ * - `plain` (at-least-once): results sent, then the offsets committed
+ *   `commitIntervalMs` later. Results emitted by an owner that dies (or loses
+ *   the partition) before that commit are emitted again by the next owner.
  */
 export type DeliveryMode = 'transactional' | 'plain';
 
@@ -31,8 +31,10 @@ export interface Delivery {
     nextOffset: string,
     produce: (send: SendResults) => Promise<void>,
   ): Promise<void>;
-  /** Emitted windows whose offsets are not committed yet (plain mode's duplicate window). */
+  /** Partitions with emitted windows whose offsets are not committed yet (plain mode's duplicate window). */
   pendingCommits(): number;
+  /** Deliveries under way (transactional: a transaction open). */
+  inFlight(): number;
   /** Commits what is pending and lets go of the producers. */
   close(): Promise<void>;
 }
@@ -44,7 +46,7 @@ export interface DeliverySetup {
   groupId: string;
   /** Runs before offsets are committed (the demo makes sure the spans are exported). */
   beforeCommit: () => Promise<void>;
-  /** Plain mode: how often emitted windows' offsets are committed. */
+  /** Plain mode: how long after a window's results are sent its offsets are committed. */
   commitIntervalMs: number;
 }
 
@@ -54,6 +56,7 @@ export function createDelivery(mode: DeliveryMode, setup: DeliverySetup): Delive
 
 class TransactionalDelivery implements Delivery {
   private readonly producers = new Map<number, Promise<Producer>>();
+  private open = 0;
 
   constructor(private readonly setup: DeliverySetup) {}
 
@@ -101,6 +104,7 @@ class TransactionalDelivery implements Delivery {
     if (producer === undefined) throw new Error(`partition ${partition} is not claimed`);
     const { topics, groupId, beforeCommit } = this.setup;
     const transaction = await producer.transaction();
+    this.open++;
     try {
       await produce((messages) => transaction.send({ topic: topics.totals, messages }));
       await beforeCommit();
@@ -112,11 +116,17 @@ class TransactionalDelivery implements Delivery {
     } catch (error) {
       if (transaction.isActive()) await transaction.abort().catch(() => {});
       throw error;
+    } finally {
+      this.open--;
     }
   }
 
   pendingCommits(): number {
     return 0;
+  }
+
+  inFlight(): number {
+    return this.open;
   }
 
   async close(): Promise<void> {
@@ -127,11 +137,10 @@ class TransactionalDelivery implements Delivery {
 class PlainDelivery implements Delivery {
   private producer: Promise<Producer> | undefined;
   private readonly pending = new Map<number, string>();
-  private readonly timer: NodeJS.Timeout;
+  private timer: NodeJS.Timeout | undefined;
+  private sending = 0;
 
-  constructor(private readonly setup: DeliverySetup) {
-    this.timer = setInterval(() => void this.commit().catch(() => {}), setup.commitIntervalMs);
-  }
+  constructor(private readonly setup: DeliverySetup) {}
 
   async claim(): Promise<string | undefined> {
     // kafkajs starts a newly assigned partition from its committed offset.
@@ -148,17 +157,31 @@ class PlainDelivery implements Delivery {
     produce: (send: SendResults) => Promise<void>,
   ): Promise<void> {
     const producer = await this.producerOnce();
-    const { topics } = this.setup;
-    await produce((messages) => producer.send({ topic: topics.totals, messages }));
+    const { topics, commitIntervalMs } = this.setup;
+    this.sending++;
+    try {
+      await produce((messages) => producer.send({ topic: topics.totals, messages }));
+    } finally {
+      this.sending--;
+    }
     this.pending.set(partition, nextOffset);
+    // Committed a while after the results were sent, as an auto-commit interval does.
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      void this.commit().catch(() => {});
+    }, commitIntervalMs);
   }
 
   pendingCommits(): number {
     return this.pending.size;
   }
 
+  inFlight(): number {
+    return this.sending;
+  }
+
   async close(): Promise<void> {
-    clearInterval(this.timer);
+    clearTimeout(this.timer);
     await this.commit();
     await (await this.producer)?.disconnect();
   }

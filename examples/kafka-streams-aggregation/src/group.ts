@@ -12,11 +12,13 @@ export interface GroupReport {
   /** Partitions the killed process owned, and orders it held in open windows. */
   killedPartitions: number[];
   killedOpenOrders: number;
+  /** What the killed process was doing, as its last stats said. */
+  killedWhile: string;
   /** A survivor took over a partition of the killed process. */
   rebalanceSeen: boolean;
   /** pid → partitions it took over from the killed process. */
   takenOverBy: Record<number, number[]>;
-  /** Processes that did not stop by themselves and were killed at the end. */
+  /** Processes that did not exit by themselves after `stop` and were killed at the end. */
   unstopped: number;
 }
 
@@ -42,9 +44,13 @@ interface Member {
 export class AggregatorGroup {
   readonly spans: ReadableSpan[] = [];
   private readonly members: Member[] = [];
-  private killed: { pid: number; partitions: number[]; openOrders: number } | undefined;
+  private killed:
+    | { pid: number; partitions: number[]; openOrders: number; while: string }
+    | undefined;
   private readonly takenOverBy = new Map<number, Set<number>>();
   private unstopped = 0;
+  /** Called on every stats message (the kill decision runs there, without polling delay). */
+  onChange: (() => void) | undefined;
 
   constructor(
     private readonly size: number,
@@ -76,7 +82,7 @@ export class AggregatorGroup {
    * `kill -9` of the live process that `pick` prefers (it sees each live
    * process's latest stats); returns its pid, or undefined if none is picked.
    */
-  killOne(pick: (stats: AggregatorStats) => boolean): number | undefined {
+  killOne(pick: (stats: AggregatorStats) => boolean, why: string): number | undefined {
     if (this.killed) return this.killed.pid;
     const victim = this.alive.find((member) => member.stats && pick(member.stats));
     if (!victim?.stats) return undefined;
@@ -84,6 +90,7 @@ export class AggregatorGroup {
       pid: victim.pid,
       partitions: victim.stats.partitions,
       openOrders: victim.stats.openOrders,
+      while: why,
     };
     victim.alive = false;
     victim.child.kill('SIGKILL');
@@ -109,6 +116,7 @@ export class AggregatorGroup {
       killedPid: this.killed?.pid,
       killedPartitions: this.killed?.partitions ?? [],
       killedOpenOrders: this.killed?.openOrders ?? 0,
+      killedWhile: this.killed?.while ?? '',
       rebalanceSeen: this.takenOverBy.size > 0,
       takenOverBy: Object.fromEntries(
         [...this.takenOverBy].map(([pid, partitions]) => [pid, [...partitions].sort()]),
@@ -151,7 +159,6 @@ export class AggregatorGroup {
       if (message.type === 'spans') this.spans.push(...message.spans.map(fromWire));
       else if (message.type === 'stats') this.onStats(member, message.stats);
       else if (message.type === 'started') markStarted();
-      else if (message.type === 'stopped') markStopped();
     });
     this.members.push(member);
     started.catch(() => {});
@@ -160,6 +167,7 @@ export class AggregatorGroup {
 
   private onStats(member: Member, stats: AggregatorStats): void {
     member.stats = stats;
+    this.onChange?.();
     if (!this.killed || !member.alive) return;
     for (const partition of stats.partitions) {
       if (!this.killed.partitions.includes(partition)) continue;

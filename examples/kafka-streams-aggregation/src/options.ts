@@ -20,7 +20,7 @@ export interface DemoOptions {
   killOne: boolean;
   /** How results and consumed offsets reach Kafka (see `delivery.ts`). */
   mode: DeliveryMode;
-  /** Plain mode: how often the offsets of emitted windows are committed, in milliseconds. */
+  /** Plain mode: how long after a window's results are sent its offsets are committed, in milliseconds. */
   commitIntervalMs: number;
   /** Where the HTML page of the aggregate graph is written (default: `out/` of the example). */
   html: string | undefined;

@@ -160,7 +160,7 @@ export function verdictLine(v: Verdict): string {
       `group: ${g.processes} aggregator processes · ` +
         (g.killedPid === undefined
           ? 'none killed'
-          : `killed pid ${g.killedPid} (kill -9) holding ${g.killedOpenOrders} orders in open windows on partition(s) ${g.killedPartitions.join(',')} · ` +
+          : `killed pid ${g.killedPid} (kill -9) ${g.killedWhile}, holding ${g.killedOpenOrders} orders in open windows on partition(s) ${g.killedPartitions.join(',')} · ` +
             (g.rebalanceSeen ? `rebalance seen: ${moved}` : 'NO rebalance seen')),
     );
   }

@@ -4,10 +4,17 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { Kafka, logLevel } from 'kafkajs';
 import { Aggregator, type AggregatorStats } from './aggregator';
 import { Downstream, type ReceivedTotal } from './downstream';
+import { writeGraphHtml } from './graph-html';
 import { AggregatorGroup, type GroupReport } from './group';
 import type { DemoOptions } from './options';
 import { type OrderTotal, type Topics, topicsFor } from './orders';
-import { committedAggregates, computeVerdict, drawPicture, type Verdict } from './report';
+import {
+  committedAggregates,
+  computeVerdict,
+  drawPicture,
+  type Verdict,
+  verdictLine,
+} from './report';
 import { type ProducedOrder, runUpstream } from './upstream';
 
 export interface DemoRun {
@@ -19,6 +26,8 @@ export interface DemoRun {
   /** The aggregate spans whose result was committed. */
   committed: ReadableSpan[];
   received: ReceivedTotal[];
+  /** Where the HTML page of the aggregate graph was written (with `options.html`). */
+  htmlPath: string | undefined;
 }
 
 export interface DemoEnvironment {
@@ -129,8 +138,10 @@ function covered(
 
 /**
  * `kill -9` of one aggregator process mid-window, once the run is under way:
- * one holding orders in open windows (and, in plain mode, emitted windows not
- * committed yet, the case that makes duplicates), else any that holds orders.
+ * one holding orders in open windows, at the moment it reports the case that
+ * tests its delivery most (transactional: a transaction about to commit;
+ * plain: windows emitted whose offsets are not committed yet); late in the
+ * run, any one holding orders.
  */
 async function killMidWindow(
   group: AggregatorGroup,
@@ -140,15 +151,30 @@ async function killMidWindow(
 ): Promise<void> {
   const durationMs = options.durationSeconds * 1_000;
   await new Promise((resolve) => setTimeout(resolve, durationMs * 0.3));
-  const worst = (s: AggregatorStats) =>
-    s.openOrders > 0 && (options.mode !== 'plain' || s.pendingCommits > 0);
-  let pid: number | undefined;
-  await waitUntil(() => {
-    const late = Date.now() - started > durationMs * 0.6;
-    pid = group.killOne((s) => worst(s) || (late && s.openOrders > 0));
-    return pid !== undefined || Date.now() - started > durationMs * 0.9;
-  }, durationMs);
-  pid ??= group.killOne(() => true);
+  const exposed = (s: AggregatorStats) =>
+    s.openOrders > 0 &&
+    (options.mode === 'plain' ? s.pendingCommits > 0 : s.deliveriesInFlight > 0);
+  const exposedCase =
+    options.mode === 'plain'
+      ? 'with emitted windows whose offsets were not committed yet'
+      : 'with a transaction under way';
+  const pid = await new Promise<number | undefined>((resolve) => {
+    const attempt = () => {
+      const elapsed = Date.now() - started;
+      const killed =
+        group.killOne(exposed, exposedCase) ??
+        (elapsed > durationMs * 0.6
+          ? group.killOne((s) => s.openOrders > 0, 'holding orders in open windows')
+          : undefined);
+      if (killed === undefined && elapsed < durationMs * 0.9) return;
+      group.onChange = undefined;
+      clearInterval(poll);
+      resolve(killed ?? group.killOne(() => true, 'late in the run'));
+    };
+    // Decided on each stats message, so the kill lands while the moment lasts.
+    group.onChange = attempt;
+    const poll = setInterval(attempt, 100);
+  });
   const report = group.report();
   env.print(
     `  ✝ kill -9 aggregator pid ${pid} (partitions ${report.killedPartitions.join(',')}, ${report.killedOpenOrders} orders in open windows)`,
@@ -241,12 +267,22 @@ export async function runDemo(options: DemoOptions, env: DemoEnvironment): Promi
   await env.flushSpans();
   const spans = allSpans();
   const committed = committedAggregates(spans, downstream.received);
+  const verdict = computeVerdict(spans, produced, downstream.received, options.mode, group);
+  const htmlPath =
+    options.html &&
+    (await writeGraphHtml(options.html, {
+      title: `fanin demo: ${verdict.aggregates} aggregates of ${verdict.ordersProduced} orders (${options.mode} delivery${options.group > 0 ? `, ${options.group} aggregator processes` : ''})`,
+      summary: verdictLine(verdict).split('\n'),
+      spans,
+      committed,
+    }));
   return {
-    verdict: computeVerdict(spans, produced, downstream.received, options.mode, group),
+    verdict,
     picture: drawPicture(spans, options.show, committed),
     produced,
     spans,
     committed,
     received: downstream.received,
+    htmlPath,
   };
 }

@@ -67,8 +67,7 @@ export function fromWire(wire: WireSpan): ReadableSpan {
 export type ChildMessage =
   | { type: 'spans'; spans: WireSpan[] }
   | { type: 'stats'; stats: import('./aggregator').AggregatorStats; pid: number }
-  | { type: 'started'; pid: number }
-  | { type: 'stopped'; pid: number };
+  | { type: 'started'; pid: number };
 
 /**
  * Sends each finished span to the parent process; the export completes when
