@@ -119,7 +119,10 @@ export class AggregatorGroup {
       killedWhile: this.killed?.while ?? '',
       rebalanceSeen: this.takenOverBy.size > 0,
       takenOverBy: Object.fromEntries(
-        [...this.takenOverBy].map(([pid, partitions]) => [pid, [...partitions].sort()]),
+        [...this.takenOverBy].map(([pid, partitions]) => [
+          pid,
+          [...partitions].sort((a, b) => a - b),
+        ]),
       ),
       unstopped: this.unstopped,
     };
