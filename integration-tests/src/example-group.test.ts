@@ -65,6 +65,7 @@ function assertTakeover(run: DemoRun): void {
   assert.equal(group.processes, 3);
   assert.ok(group.killedPid, 'one aggregator process was killed');
   assert.ok(group.killedOpenOrders > 0, 'the killed process held orders in open windows');
+  assert.ok(group.killedUncommittedOrders >= group.killedOpenOrders);
   assert.equal(group.rebalanceSeen, true);
   const survivors = new Set(Object.keys(group.takenOverBy).map(Number));
   assert.ok(!survivors.has(group.killedPid));
@@ -150,6 +151,24 @@ describe('examples/kafka-streams-aggregation: 3 aggregator processes in one grou
 
     it('continues after the kill: the group rebalances and the killed windows are re-aggregated', () => {
       assertTakeover(run);
+    });
+
+    it("re-aggregates an aborted transaction's orders in the new owner's committed aggregates", () => {
+      const committed = new Set(run.committed);
+      const aborted = run.spans.filter(
+        (span) => span.name === AGGREGATE_SPAN_NAME && !committed.has(span),
+      );
+      assert.equal(aborted.length, run.verdict.aggregatesNotCommitted);
+      const survivors = new Set(Object.keys(run.verdict.group?.takenOverBy ?? {}).map(Number));
+      for (const span of aborted) {
+        assert.equal(pidOf(span), run.verdict.group?.killedPid, 'only the killed process aborted');
+        for (const key of reachableLinks(span, run.spans)) {
+          const again = run.committed.filter((c) => reachableLinks(c, run.spans).includes(key));
+          assert.equal(again.length, 1, `order ${key} is in one committed aggregate`);
+          assert.ok(again[0] && survivors.has(pidOf(again[0])), 'of the new owner');
+        }
+      }
+      console.log(`transactional: ${aborted.length} aggregate span(s) of an aborted transaction`);
     });
 
     it('writes the aggregate graph as a self-contained HTML page with every aggregate', async () => {

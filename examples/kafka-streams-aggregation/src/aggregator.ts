@@ -23,6 +23,8 @@ export interface AggregatorStats {
   pendingCommits: number;
   /** Deliveries under way (transactional: transactions open). */
   deliveriesInFlight: number;
+  /** Orders consumed whose offsets are not committed: lost with this process, read again by the next owner. */
+  uncommittedOrders: number;
 }
 
 export interface AggregatorConfig {
@@ -55,6 +57,12 @@ const isFenced = (error: unknown) =>
 
 const SEAL_GRACE_MS = 500;
 
+const ordersOf = (segment: Segment) => {
+  let orders = 0;
+  for (const window of segment.customers.values()) orders += window.orders;
+  return orders;
+};
+
 /**
  * Consumes `orders` with eachBatch (ONE instrumented span per batch), keeps
  * per-customer totals in tumbling windows per partition, and when a window
@@ -71,6 +79,8 @@ export class Aggregator {
   private readonly delivery: Delivery;
   private readonly tasks = new Map<number, PartitionTask>();
   private timer: NodeJS.Timeout | undefined;
+  /** Orders of sealed windows waiting for their delivery. */
+  private queuedOrders = 0;
 
   constructor(
     kafka: Kafka,
@@ -104,6 +114,7 @@ export class Aggregator {
       partitions: [...this.tasks.keys()].sort((a, b) => a - b),
       pendingCommits: this.delivery.pendingCommits(),
       deliveriesInFlight: this.delivery.inFlight(),
+      uncommittedOrders: openOrders + this.queuedOrders + this.delivery.uncommittedOrders(),
     };
   }
 
@@ -206,10 +217,15 @@ export class Aggregator {
 
   private deliverLater(partition: number, task: PartitionTask, segment: Segment | undefined): void {
     if (segment === undefined) return;
+    const orders = ordersOf(segment);
+    this.queuedOrders += orders;
     // An aggregate starts its own trace, whichever batch or timer sealed its window.
     task.chain = task.chain.then(() =>
       context
-        .with(ROOT_CONTEXT, () => this.deliver(segment))
+        .with(ROOT_CONTEXT, () => {
+          this.queuedOrders -= orders;
+          return this.deliver(segment, orders);
+        })
         .catch((error: unknown) => {
           // Nothing of the segment was committed, so its orders are read again:
           // by the new owner when this one was fenced, else by this one.
@@ -229,8 +245,8 @@ export class Aggregator {
     this.consumer.seek({ topic: this.topics.orders, partition, offset });
   }
 
-  private async deliver(segment: Segment): Promise<void> {
-    await this.delivery.deliver(segment.partition, segment.nextOffset, async (send) => {
+  private async deliver(segment: Segment, orders: number): Promise<void> {
+    await this.delivery.deliver(segment.partition, segment.nextOffset, orders, async (send) => {
       for (const window of segment.customers.values()) {
         const result: OrderTotal = {
           customer: window.customer,

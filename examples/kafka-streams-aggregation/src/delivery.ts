@@ -24,17 +24,21 @@ export interface Delivery {
   release(partition: number): Promise<void>;
   /**
    * Produces a window's results (`produce` calls `send` inside each
-   * aggregate span) and commits `nextOffset` for `partition` with them.
+   * aggregate span) and commits `nextOffset` for `partition` with them;
+   * `orders` is how many orders the window counts.
    */
   deliver(
     partition: number,
     nextOffset: string,
+    orders: number,
     produce: (send: SendResults) => Promise<void>,
   ): Promise<void>;
   /** Partitions with emitted windows whose offsets are not committed yet (plain mode's duplicate window). */
   pendingCommits(): number;
   /** Deliveries under way (transactional: a transaction open). */
   inFlight(): number;
+  /** Orders of windows handed to `deliver` whose offsets are not committed yet. */
+  uncommittedOrders(): number;
   /** Commits what is pending and lets go of the producers. */
   close(): Promise<void>;
 }
@@ -57,6 +61,7 @@ export function createDelivery(mode: DeliveryMode, setup: DeliverySetup): Delive
 class TransactionalDelivery implements Delivery {
   private readonly producers = new Map<number, Promise<Producer>>();
   private open = 0;
+  private openOrders = 0;
 
   constructor(private readonly setup: DeliverySetup) {}
 
@@ -98,6 +103,7 @@ class TransactionalDelivery implements Delivery {
   async deliver(
     partition: number,
     nextOffset: string,
+    orders: number,
     produce: (send: SendResults) => Promise<void>,
   ): Promise<void> {
     const producer = await this.producers.get(partition);
@@ -105,6 +111,7 @@ class TransactionalDelivery implements Delivery {
     const { topics, groupId, beforeCommit } = this.setup;
     const transaction = await producer.transaction();
     this.open++;
+    this.openOrders += orders;
     try {
       await produce((messages) => transaction.send({ topic: topics.totals, messages }));
       await beforeCommit();
@@ -118,6 +125,7 @@ class TransactionalDelivery implements Delivery {
       throw error;
     } finally {
       this.open--;
+      this.openOrders -= orders;
     }
   }
 
@@ -129,6 +137,10 @@ class TransactionalDelivery implements Delivery {
     return this.open;
   }
 
+  uncommittedOrders(): number {
+    return this.openOrders;
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.producers.keys()].map((partition) => this.release(partition)));
   }
@@ -136,9 +148,11 @@ class TransactionalDelivery implements Delivery {
 
 class PlainDelivery implements Delivery {
   private producer: Promise<Producer> | undefined;
-  private readonly pending = new Map<number, string>();
+  /** partition → the offset to commit and the orders it covers since the last commit. */
+  private readonly pending = new Map<number, { offset: string; orders: number }>();
   private timer: NodeJS.Timeout | undefined;
   private sending = 0;
+  private sendingOrders = 0;
 
   constructor(private readonly setup: DeliverySetup) {}
 
@@ -154,17 +168,21 @@ class PlainDelivery implements Delivery {
   async deliver(
     partition: number,
     nextOffset: string,
+    orders: number,
     produce: (send: SendResults) => Promise<void>,
   ): Promise<void> {
     const producer = await this.producerOnce();
     const { topics, commitIntervalMs } = this.setup;
     this.sending++;
+    this.sendingOrders += orders;
     try {
       await produce((messages) => producer.send({ topic: topics.totals, messages }));
     } finally {
       this.sending--;
+      this.sendingOrders -= orders;
     }
-    this.pending.set(partition, nextOffset);
+    const pending = this.pending.get(partition)?.orders ?? 0;
+    this.pending.set(partition, { offset: nextOffset, orders: pending + orders });
     // Committed a while after the results were sent, as an auto-commit interval does.
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
@@ -180,6 +198,12 @@ class PlainDelivery implements Delivery {
     return this.sending;
   }
 
+  uncommittedOrders(): number {
+    let orders = this.sendingOrders;
+    for (const pending of this.pending.values()) orders += pending.orders;
+    return orders;
+  }
+
   async close(): Promise<void> {
     clearTimeout(this.timer);
     await this.commit();
@@ -189,7 +213,7 @@ class PlainDelivery implements Delivery {
   /** Commits the offsets of the windows emitted since the last tick. */
   private async commit(): Promise<void> {
     if (this.pending.size === 0) return;
-    const offsets = [...this.pending].map(([partition, offset]) => ({
+    const offsets = [...this.pending].map(([partition, { offset }]) => ({
       topic: this.setup.topics.orders,
       partition,
       offset,

@@ -12,6 +12,8 @@ export interface GroupReport {
   /** Partitions the killed process owned, and orders it held in open windows. */
   killedPartitions: number[];
   killedOpenOrders: number;
+  /** Orders it had consumed whose offsets were not committed (open windows, windows being delivered). */
+  killedUncommittedOrders: number;
   /** What the killed process was doing, as its last stats said. */
   killedWhile: string;
   /** A survivor took over a partition of the killed process. */
@@ -45,7 +47,13 @@ export class AggregatorGroup {
   readonly spans: ReadableSpan[] = [];
   private readonly members: Member[] = [];
   private killed:
-    | { pid: number; partitions: number[]; openOrders: number; while: string }
+    | {
+        pid: number;
+        partitions: number[];
+        openOrders: number;
+        uncommittedOrders: number;
+        while: string;
+      }
     | undefined;
   private readonly takenOverBy = new Map<number, Set<number>>();
   private unstopped = 0;
@@ -90,6 +98,7 @@ export class AggregatorGroup {
       pid: victim.pid,
       partitions: victim.stats.partitions,
       openOrders: victim.stats.openOrders,
+      uncommittedOrders: victim.stats.uncommittedOrders,
       while: why,
     };
     victim.alive = false;
@@ -116,6 +125,7 @@ export class AggregatorGroup {
       killedPid: this.killed?.pid,
       killedPartitions: this.killed?.partitions ?? [],
       killedOpenOrders: this.killed?.openOrders ?? 0,
+      killedUncommittedOrders: this.killed?.uncommittedOrders ?? 0,
       killedWhile: this.killed?.while ?? '',
       rebalanceSeen: this.takenOverBy.size > 0,
       takenOverBy: Object.fromEntries(

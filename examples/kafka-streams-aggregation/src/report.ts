@@ -146,6 +146,8 @@ export function computeVerdict(
   };
 }
 
+const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+
 const hrtimeToMicros = ([seconds, nanos]: [number, number]) => seconds * 1e6 + nanos / 1e3;
 
 /** The verdict's lines: the figures, the group's story, the duplicates explained. */
@@ -160,7 +162,8 @@ export function verdictLine(v: Verdict): string {
       `group: ${g.processes} aggregator processes · ` +
         (g.killedPid === undefined
           ? 'none killed'
-          : `killed pid ${g.killedPid} (kill -9) ${g.killedWhile}, holding ${g.killedOpenOrders} orders in open windows on partition(s) ${g.killedPartitions.join(',')} · ` +
+          : `killed pid ${g.killedPid} (kill -9) ${g.killedWhile}, holding ${plural(g.killedUncommittedOrders, 'order')} not committed ` +
+            `(${g.killedOpenOrders} in open windows) on partition(s) ${g.killedPartitions.join(',')} · ` +
             (g.rebalanceSeen ? `rebalance seen: ${moved}` : 'NO rebalance seen')),
     );
   }

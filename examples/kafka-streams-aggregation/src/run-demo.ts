@@ -177,7 +177,8 @@ async function killMidWindow(
   });
   const report = group.report();
   env.print(
-    `  ✝ kill -9 aggregator pid ${pid} (partitions ${report.killedPartitions.join(',')}, ${report.killedOpenOrders} orders in open windows)`,
+    `  ✝ kill -9 aggregator pid ${pid} ${report.killedWhile} (partition(s) ${report.killedPartitions.join(',')}, ` +
+      `${report.killedUncommittedOrders} order(s) not committed, ${report.killedOpenOrders} in open windows)`,
   );
 }
 
