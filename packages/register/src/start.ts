@@ -1,0 +1,27 @@
+import { diag } from '@opentelemetry/api';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { autoInstrumentationsWanted, sdkDisabled } from './env';
+import { chooseInstrumentations } from './instrumentations';
+import { shutDownOnExit } from './lifecycle';
+
+/**
+ * Starts the OpenTelemetry Node SDK from the `OTEL_*` variables, with fanin's
+ * instrumentations; with `OTEL_SDK_DISABLED=true`, starts nothing (not even
+ * the instrumentations). Returns the shutdown.
+ */
+export function startFromEnv(): () => Promise<void> {
+  if (sdkDisabled()) return () => Promise.resolve();
+  try {
+    const sdk = new NodeSDK({
+      instrumentations: chooseInstrumentations({
+        autoInstrumentations: autoInstrumentationsWanted(),
+        load: require,
+      }),
+    });
+    sdk.start();
+    return shutDownOnExit(() => sdk.shutdown());
+  } catch (error) {
+    diag.error('@fanin/register: the OpenTelemetry SDK did not start; nothing is traced', error);
+    return () => Promise.resolve();
+  }
+}
