@@ -38,7 +38,12 @@ export function linkKeys(spans: ReceivedSpan[]): string[] {
 
 /** The data points of metric `name` whose `messaging.destination.name` is `destination`. */
 export function metricPoints(receiver: FakeOtlpReceiver, name: string, destination: string) {
-  const metrics = receiver.metrics.filter(({ metric }) => metric.name === name);
+  // Cumulative (the SDK's default): the last export of each scope holds the totals.
+  const latest = new Map<string, ReceivedMetric>();
+  for (const received of receiver.metrics) {
+    if (received.metric.name === name) latest.set(received.scope, received);
+  }
+  const metrics = [...latest.values()];
   const points = metrics.flatMap(({ metric }) => [
     ...(metric.sum?.dataPoints ?? []).map((point) => ({
       attributes: point.attributes,
@@ -65,7 +70,13 @@ export function metricTotal(receiver: FakeOtlpReceiver, name: string, destinatio
   return {
     exported: metrics.length > 0,
     unit: metrics[0]?.metric.unit ?? '',
-    kind: metrics[0]?.metric.histogram ? 'histogram' : metrics[0]?.metric.sum ? 'sum' : 'none',
+    kind: metrics[0]?.metric.histogram
+      ? 'histogram'
+      : metrics[0]?.metric.sum
+        ? 'sum'
+        : metrics[0]?.metric.gauge
+          ? 'gauge'
+          : 'none',
     value: points.reduce((sum, point) => sum + point.value, 0),
     count: points.reduce((sum, point) => sum + point.count, 0),
   };
@@ -80,7 +91,7 @@ export function transcript(receiver: FakeOtlpReceiver, destination: string): str
     requests.set(key, (requests.get(key) ?? 0) + 1);
   });
   for (const [key, count] of requests) lines.push(`request ${key} x${count}`);
-  const resource = receiver.received[0]?.resource ?? [];
+  const resource = receiver.received[0]?.resource ?? receiver.metrics[0]?.resource ?? [];
   lines.push(
     `resource service.name=${String(attributeOf(resource, 'service.name'))} ` +
       `deployment.environment=${String(attributeOf(resource, 'deployment.environment'))}`,
@@ -93,8 +104,13 @@ export function transcript(receiver: FakeOtlpReceiver, destination: string): str
     );
   }
   const names = [...new Set(receiver.metrics.map(({ metric }) => metric.name))].sort();
+  const others: string[] = [];
   for (const name of names) {
     const total = metricTotal(receiver, name, destination);
+    if (total.count === 0) {
+      others.push(name);
+      continue;
+    }
     lines.push(
       `metric ${name} (${total.kind}, unit "${total.unit}") for ${destination}: ` +
         (total.kind === 'histogram'
@@ -102,6 +118,7 @@ export function transcript(receiver: FakeOtlpReceiver, destination: string): str
           : `value=${total.value}`),
     );
   }
+  if (others.length > 0) lines.push(`metrics of other instrumentations: ${others.join(', ')}`);
   return lines;
 }
 
