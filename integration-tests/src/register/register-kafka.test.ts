@@ -1,6 +1,7 @@
-// `node --import @fanin/register kafka-worker.mjs`: an ES module worker with no
-// OpenTelemetry code, against the real Kafka, exporting http/protobuf to an
-// OTLP receiver. The worker does not handle SIGTERM: @fanin/register flushes
+// `node --import @fanin/register kafka-worker.mjs` (and `-r`, which registers the
+// import hook too for an ES module entry point): an ES module worker with no
+// OpenTelemetry code, against the real Kafka, exporting to an OTLP receiver
+// (http/protobuf, http/json). The worker does not handle SIGTERM: @fanin/register flushes
 // there (nothing is exported before: the export delays are long), and the
 // process then ends by the signal, as it would have without it. Then the same
 // worker with OTEL_SDK_DISABLED=true: it works, and nothing is exported or warned.
@@ -53,96 +54,102 @@ async function sendOrders(topic: string): Promise<Set<string>> {
   return keys;
 }
 
-describe('node --import @fanin/register kafka-worker.mjs (ES module, http/protobuf, SIGTERM)', () => {
-  const topic = uniqueName('fanin-register');
-  let receiver: FakeOtlpReceiver;
-  let producers: Set<string>;
-  let exportedBeforeSignal: string[] = [];
-  let exit: WorkerExit;
-  let stderr = '';
+const RUNS = [
+  { flag: '--import', protocol: 'http/protobuf', contentType: 'application/x-protobuf' },
+  { flag: '-r', protocol: 'http/json', contentType: 'application/json' },
+] as const;
 
-  before(async () => {
-    receiver = await startFakeOtlpReceiver();
-    producers = await sendOrders(topic);
-    const worker = startWorker({
-      flag: '--import',
-      worker: WORKER,
-      env: {
-        TOPIC: topic,
-        GROUP_ID: uniqueName('fanin-register-group'),
-        OTEL_SERVICE_NAME: 'orders-worker',
-        OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=register-test',
-        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
-        OTEL_LOGS_EXPORTER: 'none',
-        // Only the flush at SIGTERM can deliver what the receiver gets.
-        OTEL_BSP_SCHEDULE_DELAY: '600000',
-        OTEL_METRIC_EXPORT_INTERVAL: '600000',
-      },
+for (const run of RUNS)
+  describe(`node ${run.flag} @fanin/register kafka-worker.mjs (ES module, ${run.protocol}, SIGTERM)`, () => {
+    const topic = uniqueName('fanin-register');
+    let receiver: FakeOtlpReceiver;
+    let producers: Set<string>;
+    let exportedBeforeSignal: string[] = [];
+    let exit: WorkerExit;
+    let stderr = '';
+
+    before(async () => {
+      receiver = await startFakeOtlpReceiver();
+      producers = await sendOrders(topic);
+      const worker = startWorker({
+        flag: run.flag,
+        worker: WORKER,
+        env: {
+          TOPIC: topic,
+          GROUP_ID: uniqueName('fanin-register-group'),
+          OTEL_SERVICE_NAME: 'orders-worker',
+          OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=register-test',
+          OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+          OTEL_EXPORTER_OTLP_PROTOCOL: run.protocol,
+          OTEL_LOGS_EXPORTER: 'none',
+          // Only the flush at SIGTERM can deliver what the receiver gets.
+          OTEL_BSP_SCHEDULE_DELAY: '600000',
+          OTEL_METRIC_EXPORT_INTERVAL: '600000',
+        },
+      });
+      await worker.waitForProcessed(TOTAL);
+      exportedBeforeSignal = [...receiver.paths];
+      exit = await worker.stop('SIGTERM');
+      stderr = worker.stderr;
     });
-    await worker.waitForProcessed(TOTAL);
-    exportedBeforeSignal = [...receiver.paths];
-    exit = await worker.stop('SIGTERM');
-    stderr = worker.stderr;
-  });
 
-  after(async () => {
-    await receiver?.close();
-  });
+    after(async () => {
+      await receiver?.close();
+    });
 
-  it('exported nothing before SIGTERM, then flushed spans and metrics at it', () => {
-    assert.deepEqual(exportedBeforeSignal, []);
-    assert.ok(receiver.paths.includes('POST /v1/traces'), JSON.stringify(receiver.paths));
-    assert.ok(receiver.paths.includes('POST /v1/metrics'), JSON.stringify(receiver.paths));
-  });
+    it('exported nothing before SIGTERM, then flushed spans and metrics at it', () => {
+      assert.deepEqual(exportedBeforeSignal, []);
+      assert.ok(receiver.paths.includes('POST /v1/traces'), JSON.stringify(receiver.paths));
+      assert.ok(receiver.paths.includes('POST /v1/metrics'), JSON.stringify(receiver.paths));
+    });
 
-  it('then ended by SIGTERM, as the worker does without @fanin/register', () => {
-    assert.deepEqual(exit, { code: null, signal: 'SIGTERM' }, stderr);
-  });
+    it('then ended by SIGTERM, as the worker does without @fanin/register', () => {
+      assert.deepEqual(exit, { code: null, signal: 'SIGTERM' }, stderr);
+    });
 
-  it('sent http/protobuf, from the service OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES name', () => {
-    assert.deepEqual(new Set(receiver.contentTypes), new Set(['application/x-protobuf']));
-    const resource = receiver.received[0]?.resource;
-    assert.equal(attributeOf(resource, 'service.name'), 'orders-worker');
-    assert.equal(attributeOf(resource, 'deployment.environment'), 'register-test');
-  });
+    it(`sent ${run.protocol}, from the service OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES name`, () => {
+      assert.deepEqual(new Set(receiver.contentTypes), new Set([run.contentType]));
+      const resource = receiver.received[0]?.resource;
+      assert.equal(attributeOf(resource, 'service.name'), 'orders-worker');
+      assert.equal(attributeOf(resource, 'deployment.environment'), 'register-test');
+    });
 
-  it('received the fan-in batch spans: every message counted once, one link per producer', (t) => {
-    for (const line of transcript(receiver, topic)) t.diagnostic(line);
-    const batches = batchSpans(receiver, topic);
-    assert.ok(batches.length > 0, 'batch spans arrived');
-    const counted = batches.reduce(
-      (sum, { span }) =>
-        sum + Number(attributeOf(span.attributes, 'messaging.batch.message_count')),
-      0,
-    );
-    assert.equal(counted, TOTAL);
-    const links = linkKeys(batches);
-    assert.equal(links.length, producers.size, 'one link per producer, none twice');
-    assert.deepEqual(new Set(links), producers);
-    for (const { span, scope } of batches) {
-      assert.equal(scope, '@fanin/instrumentation-kafkajs');
-      assert.equal(attributeOf(span.attributes, 'messaging.system'), 'kafka');
-    }
-  });
+    it('received the fan-in batch spans: every message counted once, one link per producer', (t) => {
+      for (const line of transcript(receiver, topic)) t.diagnostic(line);
+      const batches = batchSpans(receiver, topic);
+      assert.ok(batches.length > 0, 'batch spans arrived');
+      const counted = batches.reduce(
+        (sum, { span }) =>
+          sum + Number(attributeOf(span.attributes, 'messaging.batch.message_count')),
+        0,
+      );
+      assert.equal(counted, TOTAL);
+      const links = linkKeys(batches);
+      assert.equal(links.length, producers.size, 'one link per producer, none twice');
+      assert.deepEqual(new Set(links), producers);
+      for (const { span, scope } of batches) {
+        assert.equal(scope, '@fanin/instrumentation-kafkajs');
+        assert.equal(attributeOf(span.attributes, 'messaging.system'), 'kafka');
+      }
+    });
 
-  it('received the messaging and fan-in metrics over OTLP', () => {
-    const batches = batchSpans(receiver, topic).length;
-    const consumed = metricTotal(receiver, 'messaging.client.consumed.messages', topic);
-    assert.equal(consumed.value, TOTAL, JSON.stringify(consumed));
-    const duration = metricTotal(receiver, 'messaging.process.duration', topic);
-    assert.deepEqual([duration.kind, duration.unit, duration.count], ['histogram', 's', batches]);
-    const perBatch = metricTotal(receiver, 'fanin.batch.messages', topic);
-    assert.deepEqual(
-      [perBatch.kind, perBatch.count, perBatch.value],
-      ['histogram', batches, TOTAL],
-    );
-  });
+    it('received the messaging and fan-in metrics over OTLP', () => {
+      const batches = batchSpans(receiver, topic).length;
+      const consumed = metricTotal(receiver, 'messaging.client.consumed.messages', topic);
+      assert.equal(consumed.value, TOTAL, JSON.stringify(consumed));
+      const duration = metricTotal(receiver, 'messaging.process.duration', topic);
+      assert.deepEqual([duration.kind, duration.unit, duration.count], ['histogram', 's', batches]);
+      const perBatch = metricTotal(receiver, 'fanin.batch.messages', topic);
+      assert.deepEqual(
+        [perBatch.kind, perBatch.count, perBatch.value],
+        ['histogram', batches, TOTAL],
+      );
+    });
 
-  it('printed no fanin warning', () => {
-    assert.equal(stderr.includes('FANIN_'), false, stderr);
+    it('printed no fanin warning', () => {
+      assert.equal(stderr.includes('FANIN_'), false, stderr);
+    });
   });
-});
 
 describe('OTEL_SDK_DISABLED=true node --import @fanin/register kafka-worker.mjs', () => {
   const topic = uniqueName('fanin-register-disabled');

@@ -1,12 +1,13 @@
 // The ES module entry (`node --import @fanin/register`): registers the import
 // hook that lets the instrumentations patch ES module applications, then
 // starts the SDK through the CommonJS entry.
-import { createRequire, register } from 'node:module';
+import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const { sdkDisabled } = require('./env.js') as typeof import('./env.js');
+const { registerImportHook } = require('./import-hook.js') as typeof import('./import-hook.js');
 
-if (!sdkDisabled()) register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
+if (!sdkDisabled()) registerImportHook();
 
 const entry = require('./index.js') as typeof import('./index.js');
 
