@@ -124,23 +124,39 @@ function scope(bytes: Uint8Array | undefined) {
   return { name: text(fields, 1) ?? '', version: text(fields, 2) ?? '' };
 }
 
-/** An ExportTraceServiceRequest, as its JSON encoding reads. */
-export function decodeTraceRequest(body: Uint8Array) {
+/**
+ * The resource/scope nesting both requests share (field 1 of the request:
+ * resource 1, scopes 2; each scope: scope 1, items 2), with the JSON names.
+ */
+function byResourceAndScope<T>(
+  body: Uint8Array,
+  names: { resources: string; scopes: string; items: string },
+  item: (bytes: Uint8Array) => T,
+) {
   return {
-    resourceSpans: bytesOf(fieldsOf(body), 1).map((bytes) => {
+    [names.resources]: bytesOf(fieldsOf(body), 1).map((bytes) => {
       const fields = fieldsOf(bytes);
       return {
         resource: resource(fields),
-        scopeSpans: bytesOf(fields, 2).map((scopeBytes) => {
+        [names.scopes]: bytesOf(fields, 2).map((scopeBytes) => {
           const scopeFields = fieldsOf(scopeBytes);
           return {
             scope: scope(bytesOf(scopeFields, 1)[0]),
-            spans: bytesOf(scopeFields, 2).map(span),
+            [names.items]: bytesOf(scopeFields, 2).map(item),
           };
         }),
       };
     }),
   };
+}
+
+/** An ExportTraceServiceRequest, as its JSON encoding reads. */
+export function decodeTraceRequest(body: Uint8Array) {
+  return byResourceAndScope(
+    body,
+    { resources: 'resourceSpans', scopes: 'scopeSpans', items: 'spans' },
+    span,
+  );
 }
 
 function numberPoint(bytes: Uint8Array) {
@@ -188,19 +204,9 @@ function metric(bytes: Uint8Array) {
 
 /** An ExportMetricsServiceRequest, as its JSON encoding reads. */
 export function decodeMetricsRequest(body: Uint8Array) {
-  return {
-    resourceMetrics: bytesOf(fieldsOf(body), 1).map((bytes) => {
-      const fields = fieldsOf(bytes);
-      return {
-        resource: resource(fields),
-        scopeMetrics: bytesOf(fields, 2).map((scopeBytes) => {
-          const scopeFields = fieldsOf(scopeBytes);
-          return {
-            scope: scope(bytesOf(scopeFields, 1)[0]),
-            metrics: bytesOf(scopeFields, 2).map(metric),
-          };
-        }),
-      };
-    }),
-  };
+  return byResourceAndScope(
+    body,
+    { resources: 'resourceMetrics', scopes: 'scopeMetrics', items: 'metrics' },
+    metric,
+  );
 }

@@ -29,6 +29,14 @@ export function batchSpans(receiver: FakeOtlpReceiver, destination: string): Rec
   );
 }
 
+/** The sum of `messaging.batch.message_count` over `spans`. */
+export function batchMessageCount(spans: ReceivedSpan[]): number {
+  return spans.reduce(
+    (sum, { span }) => sum + Number(attributeOf(span.attributes, 'messaging.batch.message_count')),
+    0,
+  );
+}
+
 /** `traceId/spanId` of every link of `spans`, duplicates kept. */
 export function linkKeys(spans: ReceivedSpan[]): string[] {
   return spans.flatMap(({ span }) =>

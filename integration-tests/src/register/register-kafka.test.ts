@@ -18,7 +18,14 @@ import {
   producerKeyOf,
   uniqueName,
 } from '../kafka-fixture';
-import { attributeOf, batchSpans, linkKeys, metricTotal, transcript } from './received';
+import {
+  attributeOf,
+  batchMessageCount,
+  batchSpans,
+  linkKeys,
+  metricTotal,
+  transcript,
+} from './received';
 import { EXAMPLES, startWorker, type WorkerExit } from './worker-run';
 
 const TRACES = 6;
@@ -118,12 +125,7 @@ for (const run of RUNS)
       for (const line of transcript(receiver, topic)) t.diagnostic(line);
       const batches = batchSpans(receiver, topic);
       assert.ok(batches.length > 0, 'batch spans arrived');
-      const counted = batches.reduce(
-        (sum, { span }) =>
-          sum + Number(attributeOf(span.attributes, 'messaging.batch.message_count')),
-        0,
-      );
-      assert.equal(counted, TOTAL);
+      assert.equal(batchMessageCount(batches), TOTAL);
       const links = linkKeys(batches);
       assert.equal(links.length, producers.size, 'one link per producer, none twice');
       assert.deepEqual(new Set(links), producers);

@@ -13,7 +13,7 @@ import { publishFromTraces, uniqueQueue } from '../amqplib-fixture';
 import { rabbitmqUrlFromEnv } from '../brokers-env';
 import { type FakeOtlpReceiver, startFakeOtlpReceiver } from '../datadog/fake-otlp-receiver';
 import { tracing } from '../tracing';
-import { attributeOf, batchSpans, linkKeys, metricTotal, transcript } from './received';
+import { batchMessageCount, batchSpans, linkKeys, metricTotal, transcript } from './received';
 import { EXAMPLES, startWorker, type WorkerExit, type WorkerOptions } from './worker-run';
 
 const TRACES = 8;
@@ -142,12 +142,7 @@ for (const run of RUNS) {
         () => {
           const batches = batchSpans(receiver, queue);
           assert.ok(batches.length > 0, 'batch spans arrived');
-          const counted = batches.reduce(
-            (sum, { span }) =>
-              sum + Number(attributeOf(span.attributes, 'messaging.batch.message_count')),
-            0,
-          );
-          assert.equal(counted, TOTAL);
+          assert.equal(batchMessageCount(batches), TOTAL);
           const links = linkKeys(batches);
           if (run.linked) {
             assert.equal(links.length, producers.size, 'one link per producer, none twice');
