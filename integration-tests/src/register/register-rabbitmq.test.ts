@@ -2,7 +2,8 @@
 // CommonJS worker, against the real RabbitMQ, exporting to an OTLP receiver.
 // The worker handles SIGTERM itself (it finishes its batch and closes its
 // connection): the process then ends by itself, with code 0, and
-// @fanin/register flushes before it does. Each run also checks one of the
+// @fanin/register flushes before it does. The ES module rabbitmq-exit-worker.mjs
+// ends itself with process.exit(0) after awaiting @fanin/register's shutdown(). Each run also checks one of the
 // variables the SDK reads (protocol, sampler, propagators) or fanin's own
 // (FANIN_AUTO_INSTRUMENTATIONS).
 import assert from 'node:assert/strict';
@@ -19,10 +20,12 @@ import { EXAMPLES, startWorker, type WorkerExit, type WorkerOptions } from './wo
 const TRACES = 8;
 const MESSAGES_PER_TRACE = 10;
 const TOTAL = TRACES * MESSAGES_PER_TRACE;
-const WORKER = join(EXAMPLES, 'rabbitmq-worker.cjs');
+const WORKER = 'rabbitmq-worker.cjs';
 
 interface Run {
   name: string;
+  /** A file of packages/register/examples; rabbitmq-worker.cjs unless said. */
+  worker?: string;
   flag: WorkerOptions['flag'];
   protocol: 'http/json' | 'http/protobuf';
   env?: Record<string, string>;
@@ -62,6 +65,15 @@ const RUNS: Run[] = [
     withoutContext: TOTAL,
   },
   {
+    name: '--import, http/protobuf, shutdown() then process.exit(0)',
+    worker: 'rabbitmq-exit-worker.mjs',
+    flag: '--import',
+    protocol: 'http/protobuf',
+    linked: true,
+    spans: true,
+    withoutContext: 0,
+  },
+  {
     name: '-r, OTEL_TRACES_SAMPLER=always_off',
     flag: '-r',
     protocol: 'http/protobuf',
@@ -75,7 +87,8 @@ const RUNS: Run[] = [
 const CONTENT_TYPE = { 'http/json': 'application/json', 'http/protobuf': 'application/x-protobuf' };
 
 for (const run of RUNS) {
-  describe(`node ${run.flag} @fanin/register rabbitmq-worker.cjs: ${run.name}`, () => {
+  const worker = run.worker ?? WORKER;
+  describe(`node ${run.flag} @fanin/register ${worker}: ${run.name}`, () => {
     const queue = uniqueQueue('register');
     let connection: ChannelModel;
     let receiver: FakeOtlpReceiver;
@@ -95,9 +108,9 @@ for (const run of RUNS) {
       );
       producers = new Set(byMessage.values());
       assert.equal(byMessage.size, TOTAL, 'every published message has its producer span');
-      const worker = startWorker({
+      const started = startWorker({
         flag: run.flag,
-        worker: WORKER,
+        worker: join(EXAMPLES, worker),
         env: {
           QUEUE: queue,
           OTEL_SERVICE_NAME: 'rabbitmq-worker',
@@ -109,9 +122,9 @@ for (const run of RUNS) {
           ...run.env,
         },
       });
-      await worker.waitForProcessed(TOTAL);
-      exit = await worker.stop('SIGTERM');
-      stderr = worker.stderr;
+      await started.waitForProcessed(TOTAL);
+      exit = await started.stop('SIGTERM');
+      stderr = started.stderr;
     });
 
     after(async () => {
@@ -123,7 +136,7 @@ for (const run of RUNS) {
       await receiver?.close();
     });
 
-    it('ended by itself with code 0 after its SIGTERM handler, flushed, printing no warning', (t) => {
+    it('ended with code 0 after its SIGTERM handler, flushed, printing no warning', (t) => {
       for (const line of transcript(receiver, queue)) t.diagnostic(line);
       assert.deepEqual(exit, { code: 0, signal: null }, stderr);
       assert.ok(receiver.paths.includes('POST /v1/metrics'), JSON.stringify(receiver.paths));
