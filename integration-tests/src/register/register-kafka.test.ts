@@ -1,9 +1,10 @@
 // `node --import @fanin/register kafka-worker.mjs` (and `-r`, which registers the
 // import hook too for an ES module entry point): an ES module worker with no
 // OpenTelemetry code, against the real Kafka, exporting to an OTLP receiver
-// (http/protobuf, http/json). The worker does not handle SIGTERM: @fanin/register flushes
-// there (nothing is exported before: the export delays are long), and the
-// process then ends by the signal, as it would have without it. Then the same
+// (http/protobuf, http/json). The worker handles neither SIGTERM nor SIGINT:
+// @fanin/register flushes there (nothing is exported before: the export
+// delays are long), and the process then ends by the signal, as it would have
+// without it. Then the same
 // worker with OTEL_SDK_DISABLED=true: it works, and nothing is exported or warned.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -62,12 +63,17 @@ async function sendOrders(topic: string): Promise<Set<string>> {
 }
 
 const RUNS = [
-  { flag: '--import', protocol: 'http/protobuf', contentType: 'application/x-protobuf' },
-  { flag: '-r', protocol: 'http/json', contentType: 'application/json' },
+  {
+    flag: '--import',
+    protocol: 'http/protobuf',
+    contentType: 'application/x-protobuf',
+    signal: 'SIGTERM',
+  },
+  { flag: '-r', protocol: 'http/json', contentType: 'application/json', signal: 'SIGINT' },
 ] as const;
 
 for (const run of RUNS)
-  describe(`node ${run.flag} @fanin/register kafka-worker.mjs (ES module, ${run.protocol}, SIGTERM)`, () => {
+  describe(`node ${run.flag} @fanin/register kafka-worker.mjs (ES module, ${run.protocol}, ${run.signal})`, () => {
     const topic = uniqueName('fanin-register');
     let receiver: FakeOtlpReceiver;
     let producers: Set<string>;
@@ -89,14 +95,14 @@ for (const run of RUNS)
           OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
           OTEL_EXPORTER_OTLP_PROTOCOL: run.protocol,
           OTEL_LOGS_EXPORTER: 'none',
-          // Only the flush at SIGTERM can deliver what the receiver gets.
+          // Only the flush at the signal can deliver what the receiver gets.
           OTEL_BSP_SCHEDULE_DELAY: '600000',
           OTEL_METRIC_EXPORT_INTERVAL: '600000',
         },
       });
       await worker.waitForProcessed(TOTAL);
       exportedBeforeSignal = [...receiver.paths];
-      exit = await worker.stop('SIGTERM');
+      exit = await worker.stop(run.signal);
       stderr = worker.stderr;
     });
 
@@ -104,14 +110,14 @@ for (const run of RUNS)
       await receiver?.close();
     });
 
-    it('exported nothing before SIGTERM, then flushed spans and metrics at it', () => {
+    it(`exported nothing before ${run.signal}, then flushed spans and metrics at it`, () => {
       assert.deepEqual(exportedBeforeSignal, []);
       assert.ok(receiver.paths.includes('POST /v1/traces'), JSON.stringify(receiver.paths));
       assert.ok(receiver.paths.includes('POST /v1/metrics'), JSON.stringify(receiver.paths));
     });
 
-    it('then ended by SIGTERM, as the worker does without @fanin/register', () => {
-      assert.deepEqual(exit, { code: null, signal: 'SIGTERM' }, stderr);
+    it(`then ended by ${run.signal}, as the worker does without @fanin/register`, () => {
+      assert.deepEqual(exit, { code: null, signal: run.signal }, stderr);
     });
 
     it(`sent ${run.protocol}, from the service OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES name`, () => {
