@@ -5,7 +5,7 @@
 // (strict, NodeNext and Bundler resolution) and run against the real brokers as
 // CommonJS and as an ES module; the spans must arrive with their links.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -32,6 +32,27 @@ let packed: PackedPackage[] = [];
 const WORKLOAD = 'integration-tests/src/packaging/app/workload.ts';
 /** What the apps need beside the README's lines: the libraries and their types, TypeScript's node types. */
 const LIBRARIES = ['kafkajs', 'amqplib', '@types/amqplib', '@types/node'].map(repositoryVersion);
+
+/** Every module specifier the public packages export, e.g. `@fanin/core/adapter`. */
+function entryPoints(): string[] {
+  return packed.flatMap(({ manifest }) =>
+    Object.keys(manifest.exports ?? {})
+      .filter((key) => key !== './package.json')
+      .map((key) => `${manifest.name}${key.slice(1)}`),
+  );
+}
+
+/** Loads each entry point with require() and import(); prints the names each way gives. */
+const LOAD_BOTH_WAYS = `
+import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
+const names = {};
+for (const specifier of JSON.parse(process.env.ENTRY_POINTS)) {
+  const imported = Object.keys(await import(specifier)).filter((n) => !['default', 'module.exports', '__esModule'].includes(n));
+  names[specifier] = { required: Object.keys(require(specifier)).sort(), imported: imported.sort() };
+}
+console.log(JSON.stringify(names));
+`;
 
 function brokersEnv(): Record<string, string> {
   return { KAFKA_BROKERS: kafkaBrokersFromEnv().join(','), RABBITMQ_URL: rabbitmqUrlFromEnv() };
@@ -229,6 +250,28 @@ for (const line of LINES) {
       copyIntoApp(app, 'examples/readme/kafkajs/register.ts', 'kafkajs-register.ts');
       copyIntoApp(app, 'examples/readme/otel.mjs', 'otel.mjs');
       for (const { file } of line.printing) copyIntoApp(app, file, file.replace(/\//g, '-'));
+      writeFileSync(
+        join(app.dir, 'entry-points.ts'),
+        entryPoints()
+          .map((specifier, index) => `export * as entry${index} from '${specifier}';\n`)
+          .join(''),
+      );
+    });
+
+    it('loads every entry point of every public package with require() and import(), the same names', async () => {
+      const result = await runNode(app, ['--input-type=module', '-e', LOAD_BOTH_WAYS], {
+        ENTRY_POINTS: JSON.stringify(entryPoints()),
+      });
+      assert.equal(result.code, 0, result.stderr);
+      const names = JSON.parse(result.stdout) as Record<
+        string,
+        { required: string[]; imported: string[] }
+      >;
+      assert.deepEqual(Object.keys(names), entryPoints());
+      for (const [specifier, { required, imported }] of Object.entries(names)) {
+        assert.ok(required.length > 0, `${specifier} exports names`);
+        assert.deepEqual(imported, required, `${specifier}: import() gives what require() gives`);
+      }
     });
 
     it(`holds one copy of @opentelemetry/api (${line.api}) and of @opentelemetry/instrumentation`, async () => {
@@ -248,11 +291,17 @@ for (const line of LINES) {
         'workload.mts',
         'register.ts',
         'kafkajs-register.ts',
+        'entry-points.ts',
       ]);
     });
 
     it('type-checks with tsc, strict, Bundler resolution', async () => {
-      await typecheck(app, 'bundler', ['workload.ts', 'register.ts', 'kafkajs-register.ts']);
+      await typecheck(app, 'bundler', [
+        'workload.ts',
+        'register.ts',
+        'kafkajs-register.ts',
+        'entry-points.ts',
+      ]);
     });
 
     for (const [format, entry] of [
