@@ -1,9 +1,9 @@
 // otel.mjs: node --import ./otel.mjs app.mjs (ES modules or CommonJS). The exporter,
 // endpoint and service name come from the OTEL_* variables (OTEL_EXPORTER_OTLP_ENDPOINT, ...).
 import { register } from 'node:module';
-import { AmqplibInstrumentation } from '@fanin/instrumentation-amqplib';
-import { KafkaJsInstrumentation } from '@fanin/instrumentation-kafkajs';
 import { NodeSDK } from '@opentelemetry/sdk-node';
+import { KafkaJsInstrumentation } from '@fanin/instrumentation-kafkajs';
+import { AmqplibInstrumentation } from '@fanin/instrumentation-amqplib';
 
 register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
 const sdk = new NodeSDK({

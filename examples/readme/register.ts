@@ -1,6 +1,6 @@
-import { AmqplibInstrumentation } from '@fanin/instrumentation-amqplib';
-import { KafkaJsInstrumentation } from '@fanin/instrumentation-kafkajs';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { KafkaJsInstrumentation } from '@fanin/instrumentation-kafkajs';
+import { AmqplibInstrumentation } from '@fanin/instrumentation-amqplib';
 
 registerInstrumentations({
   instrumentations: [new KafkaJsInstrumentation(), new AmqplibInstrumentation()],

@@ -198,6 +198,8 @@ interface Line {
   installs: [string, number][];
   /** The README examples that print their spans, run as they are (CommonJS). */
   printing: { file: string; consumer: RegExp; links: number }[];
+  /** README examples beside other tools, type-checked with them installed (repository versions). */
+  beside: { files: string[]; libraries: string[] };
 }
 
 const LINES: Line[] = [
@@ -222,12 +224,17 @@ const LINES: Line[] = [
         links: 30,
       },
     ],
+    beside: {
+      files: ['examples/readme/auto-instrumentations.ts', 'examples/readme/dd-trace.ts'],
+      libraries: ['@opentelemetry/auto-instrumentations-node', 'dd-trace'],
+    },
   },
   {
     label: 'SDK 3.x line (API 1.10)',
     api: '1.10.0',
     installs: [['examples/readme/install.sh', 1]],
     printing: [],
+    beside: { files: [], libraries: [] },
   },
 ];
 
@@ -242,13 +249,18 @@ for (const line of LINES) {
         assert.ok(specs, `${script} has install line ${index + 1}`);
         await npmInstall(app, specs, packed);
       }
-      await npmInstall(app, LIBRARIES, packed);
+      await npmInstall(
+        app,
+        [...LIBRARIES, ...line.beside.libraries.map(repositoryVersion)],
+        packed,
+      );
       console.log(`${line.label}:\n  ${app.installs.join('\n  ')}`);
       copyIntoApp(app, WORKLOAD, 'workload.ts');
       copyIntoApp(app, WORKLOAD, 'workload.mts');
       copyIntoApp(app, 'examples/readme/register.ts', 'register.ts');
       copyIntoApp(app, 'examples/readme/kafkajs/register.ts', 'kafkajs-register.ts');
       copyIntoApp(app, 'examples/readme/otel.mjs', 'otel.mjs');
+      for (const file of line.beside.files) copyIntoApp(app, file, file.replace(/\//g, '-'));
       for (const { file } of line.printing) copyIntoApp(app, file, file.replace(/\//g, '-'));
       writeFileSync(
         join(app.dir, 'entry-points.ts'),
@@ -292,6 +304,7 @@ for (const line of LINES) {
         'register.ts',
         'kafkajs-register.ts',
         'entry-points.ts',
+        ...line.beside.files.map((file) => file.replace(/\//g, '-')),
       ]);
     });
 
@@ -301,6 +314,7 @@ for (const line of LINES) {
         'register.ts',
         'kafkajs-register.ts',
         'entry-points.ts',
+        ...line.beside.files.map((file) => file.replace(/\//g, '-')),
       ]);
     });
 
