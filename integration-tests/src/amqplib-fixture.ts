@@ -1,13 +1,14 @@
+// Test support is not part of the package's exports (nor its tarball): imported by path.
 import { randomUUID } from 'node:crypto';
-import {
-  type AmqplibCopy,
-  amqplibByName,
-  amqplibCurrent,
-} from '@fanin/instrumentation-amqplib/dist/test-support/amqplib-copies';
 import { contextKey } from '@fanin/test-utils';
 import { SpanKind, trace } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
+import {
+  type AmqplibCopy,
+  amqplibByName,
+  amqplibCurrent,
+} from '../../packages/instrumentation-amqplib/dist/test-support/amqplib-copies';
 import { rabbitmqUrlFromEnv } from './brokers-env';
 import { amqplibInstrumentation } from './tracing';
 

@@ -1,0 +1,1 @@
+npm install @fanin/core @opentelemetry/api@1.9.1 @opentelemetry/instrumentation@0.223.0
