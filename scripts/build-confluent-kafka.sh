@@ -88,7 +88,10 @@ node_gyp="$(dirname "$(readlink -f "$(command -v npm)")")/../node_modules/node-g
 log "building @confluentinc/kafka-javascript $package_version for node $node_version (librdkafka $(node -p "require('$package_dir/package.json').librdkafka"), linked dynamically); this takes a few minutes"
 started=$SECONDS
 build_log="$root/.cache/confluent-kafka-build.log"
-if ! (cd "$package_dir" && CKJS_LINKING=dynamic node "$node_gyp" rebuild --nodedir="$headers" --jobs="$(nproc)") >"$build_log" 2>&1; then
+# --jobs=1: in parallel, make can reach librdkafka's build step before its configure
+# step has written config.h ("No rule to make target '../deps/librdkafka/config.h'").
+# librdkafka itself is still compiled in parallel (its own `make -j`).
+if ! (cd "$package_dir" && CKJS_LINKING=dynamic node "$node_gyp" rebuild --nodedir="$headers" --jobs=1) >"$build_log" 2>&1; then
   tail -40 "$build_log" >&2
   log "the build failed (full log: ${build_log#"$root/"})"
   exit 1
