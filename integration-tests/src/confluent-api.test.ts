@@ -78,7 +78,7 @@ describe("Confluent's client: eachMessage, errors and transactions against a rea
     }
   });
 
-  it("records a handler's error as ERROR and hands the client the very same error", async () => {
+  it("records a handler's error as ERROR, and the client gets it (it redelivers the batch)", async () => {
     tracing.reset();
     const topic = uniqueName('fanin-confluent-error');
     await createTopic(createKafka(), topic, 1);
