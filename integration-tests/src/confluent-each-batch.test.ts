@@ -97,54 +97,76 @@ function invocationOf(batch: {
   };
 }
 
-/** Consumes `total` messages of `topic` with Confluent's client, in eachBatch. */
-async function consumeWithConfluent(topic: string, total: number): Promise<Invocation[]> {
+/** The part of either client's consumer these tests use. */
+interface BatchConsumer {
+  connect(): Promise<void>;
+  run(config: {
+    eachBatch: (payload: { batch: Parameters<typeof invocationOf>[0] }) => Promise<void>;
+  }): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
+/** Runs `consumer` (subscribed by `subscribe`) until `total` messages went through eachBatch. */
+async function consumeAll(
+  consumer: BatchConsumer,
+  subscribe: () => Promise<void>,
+  total: number,
+): Promise<Invocation[]> {
+  const invocations: Invocation[] = [];
+  let received = 0;
+  await consumer.connect();
+  try {
+    await subscribe();
+    await consumer.run({
+      eachBatch: async ({ batch }) => {
+        invocations.push(invocationOf(batch));
+        received += batch.messages.length;
+      },
+    });
+    await waitFor(() => received >= total, `${total} messages`, 120_000);
+  } finally {
+    await consumer.disconnect();
+  }
+  return invocations;
+}
+
+function consumeWithConfluent(topic: string, total: number): Promise<Invocation[]> {
   const consumer = createConfluentKafka().consumer({
     kafkaJS: { groupId: uniqueName('fanin-confluent-group'), fromBeginning: true },
   });
-  const invocations: Invocation[] = [];
-  let received = 0;
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topics: [topic] });
-    await consumer.run({
-      eachBatch: async ({ batch }) => {
-        invocations.push(invocationOf(batch));
-        received += batch.messages.length;
-      },
-    });
-    await waitFor(() => received >= total, `${total} messages on ${topic}`, 120_000);
-  } finally {
-    await consumer.disconnect();
-  }
-  return invocations;
+  return consumeAll(
+    consumer as unknown as BatchConsumer,
+    () => consumer.subscribe({ topics: [topic] }),
+    total,
+  );
 }
 
-/** Consumes `total` messages of `topic` with kafkajs, in eachBatch. */
-async function consumeWithKafkaJs(topic: string, total: number): Promise<Invocation[]> {
+function consumeWithKafkaJs(topic: string, total: number): Promise<Invocation[]> {
   const consumer = createKafka().consumer({ groupId: uniqueName('fanin-kafkajs-group') });
-  const invocations: Invocation[] = [];
-  let received = 0;
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({
-      eachBatch: async ({ batch }) => {
-        invocations.push(invocationOf(batch));
-        received += batch.messages.length;
-      },
-    });
-    await waitFor(() => received >= total, `${total} messages on ${topic}`, 120_000);
-  } finally {
-    await consumer.disconnect();
-  }
-  return invocations;
+  return consumeAll(
+    consumer as unknown as BatchConsumer,
+    () => consumer.subscribe({ topic, fromBeginning: true }),
+    total,
+  );
 }
 
-async function connectedConfluentProducer(): Promise<KafkaJS.Producer> {
+/** `produceTraces` through a Confluent producer. */
+async function produceWithConfluent(
+  topic: string,
+  traces: number,
+  perTrace: number,
+): Promise<Set<string>> {
   const producer = createConfluentKafka().producer();
   await producer.connect();
-  return producer;
+  try {
+    return await produceTraces(
+      (messages) => producer.send({ topic, messages: messages as KafkaJS.Message[] }),
+      traces,
+      perTrace,
+    );
+  } finally {
+    await producer.disconnect();
+  }
 }
 
 const batchSpansOf = (spans: ReadableSpan[], topic: string) =>
@@ -162,26 +184,25 @@ function assertFanIn(
   const reached = batches.flatMap((span) => reachableLinks(span, spans));
   assert.equal(reached.length, sent.size, 'each producer reached once');
   assert.deepEqual(new Set(reached), sent);
-  const byId = new Map(batches.map((span) => [span.spanContext().spanId, span]));
-  for (const invocation of invocations) {
-    const span = byId.get(invocation.activeSpanId ?? '');
-    assert.ok(span, 'the handler ran in its batch span');
+  // Where each producer's message was consumed, and where its link says it was.
+  const consumedAt = new Map<string | undefined, string>();
+  for (const { partition, messages } of invocations) {
+    for (const { offset, traceparent } of messages) {
+      consumedAt.set(producerKeyOf(traceparent), `${partition}/${offset}`);
+    }
+  }
+  const ran = new Set(invocations.map(({ activeSpanId }) => activeSpanId));
+  for (const span of batches) {
+    assert.ok(ran.has(span.spanContext().spanId), 'a handler ran in this batch span');
     assert.equal(span.attributes['messaging.system'], 'kafka');
-    assert.equal(
-      span.attributes['messaging.destination.partition.id'],
-      String(invocation.partition),
-    );
+    const partition = span.attributes['messaging.destination.partition.id'];
     const spill = spans.filter((s) => s.parentSpanContext?.spanId === span.spanContext().spanId);
-    const links = new Map(
-      [span, ...spill].flatMap((s) => s.links).map((link) => [contextKey(link.context), link]),
-    );
-    for (const message of invocation.messages) {
-      const link = links.get(producerKeyOf(message.traceparent) ?? '');
-      assert.ok(link, `offset ${message.offset} is linked`);
-      assert.equal(link.attributes?.['messaging.kafka.offset'], Number(message.offset));
+    for (const { context: linked, attributes } of [span, ...spill].flatMap((s) => s.links)) {
+      assert.equal(attributes?.['messaging.destination.partition.id'], partition);
       assert.equal(
-        link.attributes?.['messaging.destination.partition.id'],
-        String(invocation.partition),
+        `${partition}/${attributes?.['messaging.kafka.offset']}`,
+        consumedAt.get(contextKey(linked)),
+        'the link names the offset and partition of its message',
       );
     }
   }
@@ -202,16 +223,7 @@ describe("Confluent's client: eachBatch against a real broker", () => {
     assert.equal(confluentInstrumentation.isEnabled(), true);
     assert.ok(isWrapped(Kafka.prototype.consumer), 'the client was patched when it was loaded');
     await createTopic(createKafka(), topic, PARTITIONS);
-    const producer = await connectedConfluentProducer();
-    try {
-      sent = await produceTraces(
-        (messages) => producer.send({ topic, messages: messages as KafkaJS.Message[] }),
-        TRACES,
-        PER_TRACE,
-      );
-    } finally {
-      await producer.disconnect();
-    }
+    sent = await produceWithConfluent(topic, TRACES, PER_TRACE);
     invocations = await consumeWithConfluent(topic, TOTAL);
     spans = tracing.spans();
   });
@@ -266,17 +278,7 @@ describe("messages crossing between kafkajs and Confluent's client", () => {
     tracing.reset();
     const topic = uniqueName('fanin-confluent-to-kafkajs');
     await createTopic(createKafka(), topic, PARTITIONS);
-    const producer = await connectedConfluentProducer();
-    let sent: Set<string>;
-    try {
-      sent = await produceTraces(
-        (messages) => producer.send({ topic, messages: messages as KafkaJS.Message[] }),
-        TRACES,
-        PER_TRACE,
-      );
-    } finally {
-      await producer.disconnect();
-    }
+    const sent = await produceWithConfluent(topic, TRACES, PER_TRACE);
     const invocations = await consumeWithKafkaJs(topic, TOTAL);
     assertFanIn(tracing.spans(), topic, sent, invocations);
   });

@@ -2,17 +2,23 @@ import type { AdapterIdentity } from '@fanin/core/adapter';
 import {
   type KafkaApiDialect,
   KafkaApiInstrumentation,
+  type KafkaClassLocation,
   type KafkaClient,
   MESSAGING_SYSTEM_KAFKA,
 } from '@fanin/kafkajs-api';
-import { InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import type { ConfluentKafkaInstrumentationConfig } from './types';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
 
 type ConfluentModule = { KafkaJS: { Kafka: { prototype: KafkaClient } } };
 
 const MODULE_NAME = '@confluentinc/kafka-javascript';
-const SUPPORTED_VERSIONS = ['>=1.0.0 <2'];
+
+/** The main module (lib/index.js) exports `KafkaJS`, whose `Kafka` class is lib/kafkajs/_kafka.js's. */
+const LOCATION: KafkaClassLocation<ConfluentModule> = {
+  module: MODULE_NAME,
+  versions: ['>=1.0.0 <2'],
+  prototypeOf: (moduleExports) => kafkaPrototype(moduleExports),
+};
 
 const IDENTITY: AdapterIdentity = Object.freeze({
   system: MESSAGING_SYSTEM_KAFKA,
@@ -57,17 +63,7 @@ export class ConfluentKafkaInstrumentation extends KafkaApiInstrumentation<Confl
   }
 
   protected init() {
-    return new InstrumentationNodeModuleDefinition(
-      MODULE_NAME,
-      SUPPORTED_VERSIONS,
-      (moduleExports: ConfluentModule) => {
-        this.patchKafkaClass(kafkaPrototype(moduleExports), DIALECT);
-        return moduleExports;
-      },
-      (moduleExports: ConfluentModule | undefined) => {
-        if (moduleExports) this.unpatchKafkaClass(kafkaPrototype(moduleExports));
-      },
-    );
+    return this.kafkaClassDefinition(LOCATION, DIALECT);
   }
 }
 

@@ -2,16 +2,21 @@ import type { AdapterIdentity } from '@fanin/core/adapter';
 import {
   type KafkaApiDialect,
   KafkaApiInstrumentation,
+  type KafkaClassLocation,
   type KafkaClient,
   MESSAGING_SYSTEM_KAFKA,
 } from '@fanin/kafkajs-api';
-import { InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import type { KafkaJsInstrumentationConfig } from './types';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
 
 type KafkaModule = { Kafka: { prototype: KafkaClient } };
 
-const SUPPORTED_VERSIONS = ['>=2.0.0 <3'];
+/** kafkajs 2.x's main module exports the `Kafka` class. */
+const LOCATION: KafkaClassLocation<KafkaModule> = {
+  module: 'kafkajs',
+  versions: ['>=2.0.0 <3'],
+  prototypeOf: (moduleExports) => kafkaPrototype(moduleExports),
+};
 
 const IDENTITY: AdapterIdentity = Object.freeze({
   system: MESSAGING_SYSTEM_KAFKA,
@@ -46,17 +51,7 @@ export class KafkaJsInstrumentation extends KafkaApiInstrumentation<KafkaJsInstr
   }
 
   protected init() {
-    return new InstrumentationNodeModuleDefinition(
-      'kafkajs',
-      SUPPORTED_VERSIONS,
-      (moduleExports: KafkaModule) => {
-        this.patchKafkaClass(kafkaPrototype(moduleExports), DIALECT);
-        return moduleExports;
-      },
-      (moduleExports: KafkaModule | undefined) => {
-        if (moduleExports) this.unpatchKafkaClass(kafkaPrototype(moduleExports));
-      },
-    );
+    return this.kafkaClassDefinition(LOCATION, DIALECT);
   }
 }
 

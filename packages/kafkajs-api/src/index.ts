@@ -15,7 +15,7 @@ export type {
   Transaction,
 } from './api';
 export type { KafkaApiConfig, KafkaApiDialect, KafkaTracingSettings } from './config';
-export { KafkaApiInstrumentation } from './instrumentation';
+export { KafkaApiInstrumentation, type KafkaClassLocation } from './instrumentation';
 export {
   ATTR_MESSAGING_KAFKA_MESSAGE_KEY,
   ATTR_MESSAGING_KAFKA_MESSAGE_TOMBSTONE,
