@@ -9,6 +9,7 @@ import {
   BatchSpanProcessor,
   InMemorySpanExporter,
   SimpleSpanProcessor,
+  type SpanExporter,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 
@@ -22,16 +23,20 @@ export interface Telemetry {
  * The OpenTelemetry SDK for the demo: spans are kept in memory for the
  * terminal picture, and also exported over OTLP/HTTP when
  * OTEL_EXPORTER_OTLP_ENDPOINT is set (Jaeger, Tempo, the Datadog Agent, ...).
- * Call before kafkajs is loaded, so the instrumentation can patch it.
+ * `forward`, when given, gets every span as it ends too (an aggregator
+ * process sends its spans to the demo). Call before kafkajs is loaded, so
+ * the instrumentation can patch it.
  */
-export function startTelemetry(): Telemetry {
+export function startTelemetry(forward?: SpanExporter): Telemetry {
   const spans = new InMemorySpanExporter();
   const processors: SpanProcessor[] = [new SimpleSpanProcessor(spans)];
+  if (forward) processors.push(new SimpleSpanProcessor(forward));
   if (process.env.OTEL_EXPORTER_OTLP_ENDPOINT)
     processors.push(new BatchSpanProcessor(new OTLPTraceExporter()));
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({
       'service.name': process.env.OTEL_SERVICE_NAME ?? 'fanin-demo',
+      'process.pid': process.pid,
     }),
     spanProcessors: processors,
   });

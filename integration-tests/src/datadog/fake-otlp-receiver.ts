@@ -1,8 +1,10 @@
-// A stand-in OTLP/HTTP trace receiver for dd-trace's OTLP export mode
-// (OTEL_TRACES_EXPORTER=otlp), which sends http/json only: POST /v1/traces with
-// an ExportTraceServiceRequest as JSON. Listens on 127.0.0.1 only.
+// A stand-in OTLP/HTTP receiver: POST /v1/traces and /v1/metrics, as JSON
+// (dd-trace's OTLP export mode sends http/json only) or protobuf (the
+// OpenTelemetry SDK's default, http/protobuf), decoded to the JSON shape.
+// /v1/logs is accepted and ignored. Listens on 127.0.0.1 only.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { decodeMetricsRequest, decodeTraceRequest } from '../register/otlp-protobuf';
 import { waitFor } from '../wait-for';
 
 export interface OtlpKeyValue {
@@ -23,16 +25,60 @@ export interface OtlpSpan {
   traceId: string;
   spanId: string;
   name: string;
+  kind?: number;
+  parentSpanId?: string;
   attributes?: OtlpKeyValue[];
   /** Absent when dd-trace found no (parsable) links. */
   links?: OtlpLink[];
   droppedLinksCount?: number;
 }
 
+/** A span with the resource and scope it was exported under. */
+export interface ReceivedSpan {
+  span: OtlpSpan;
+  resource: OtlpKeyValue[];
+  scope: string;
+}
+
+/** A number point; JSON carries 64-bit integers as numbers or strings. */
+export interface OtlpNumberPoint {
+  attributes?: OtlpKeyValue[];
+  asInt?: number | string;
+  asDouble?: number;
+}
+
+export interface OtlpHistogramPoint {
+  attributes?: OtlpKeyValue[];
+  count: number | string;
+  sum?: number;
+  bucketCounts?: (number | string)[];
+  explicitBounds?: number[];
+}
+
+export interface OtlpMetric {
+  name: string;
+  unit?: string;
+  sum?: { dataPoints?: OtlpNumberPoint[] };
+  gauge?: { dataPoints?: OtlpNumberPoint[] };
+  histogram?: { dataPoints?: OtlpHistogramPoint[] };
+}
+
+/** A metric with the resource and scope it was exported under. */
+export interface ReceivedMetric {
+  metric: OtlpMetric;
+  resource: OtlpKeyValue[];
+  scope: string;
+}
+
 export interface FakeOtlpReceiver {
   /** Full traces endpoint, for OTEL_EXPORTER_OTLP_TRACES_ENDPOINT. */
   tracesUrl: string;
+  /** The base URL, for OTEL_EXPORTER_OTLP_ENDPOINT (the SDK appends /v1/traces, /v1/metrics). */
+  url: string;
   spans: OtlpSpan[];
+  /** The spans again, each with its resource attributes and scope name. */
+  received: ReceivedSpan[];
+  metrics: ReceivedMetric[];
   contentTypes: string[];
   paths: string[];
   waitForSpans(count: number, timeoutMs?: number): Promise<OtlpSpan[]>;
@@ -42,11 +88,37 @@ export interface FakeOtlpReceiver {
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 interface ExportRequest {
-  resourceSpans?: { scopeSpans?: { spans?: OtlpSpan[] }[] }[];
+  resourceSpans?: {
+    resource?: { attributes?: OtlpKeyValue[] };
+    scopeSpans?: { scope?: { name?: string }; spans?: OtlpSpan[] }[];
+  }[];
+}
+
+interface ExportMetricsRequest {
+  resourceMetrics?: {
+    resource?: { attributes?: OtlpKeyValue[] };
+    scopeMetrics?: { scope?: { name?: string }; metrics?: OtlpMetric[] }[];
+  }[];
+}
+
+const PROTOBUF = 'application/x-protobuf';
+
+function parseBody<T>(
+  body: Buffer,
+  contentType: string,
+  decode: (bytes: Uint8Array) => unknown,
+): T {
+  return (
+    contentType.startsWith(PROTOBUF)
+      ? decode(new Uint8Array(body))
+      : JSON.parse(body.toString('utf8'))
+  ) as T;
 }
 
 export async function startFakeOtlpReceiver(): Promise<FakeOtlpReceiver> {
   const spans: OtlpSpan[] = [];
+  const received: ReceivedSpan[] = [];
+  const metrics: ReceivedMetric[] = [];
   const contentTypes: string[] = [];
   const paths: string[] = [];
   const server = createServer((request, response) => {
@@ -60,20 +132,46 @@ export async function startFakeOtlpReceiver(): Promise<FakeOtlpReceiver> {
     request.on('end', () => {
       const path = (request.url ?? '/').split('?')[0] ?? '/';
       paths.push(`${request.method} ${path}`);
-      contentTypes.push(request.headers['content-type'] ?? '');
+      const contentType = request.headers['content-type'] ?? '';
+      contentTypes.push(contentType);
+      const body = Buffer.concat(chunks);
       let status = 200;
-      if (path === '/v1/traces') {
-        try {
-          const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as ExportRequest;
-          for (const resource of body.resourceSpans ?? []) {
-            for (const scope of resource.scopeSpans ?? []) spans.push(...(scope.spans ?? []));
+      try {
+        if (path === '/v1/traces') {
+          const parsed = parseBody<ExportRequest>(body, contentType, decodeTraceRequest);
+          for (const resource of parsed.resourceSpans ?? []) {
+            for (const scope of resource.scopeSpans ?? []) {
+              for (const span of scope.spans ?? []) {
+                spans.push(span);
+                received.push({
+                  span,
+                  resource: resource.resource?.attributes ?? [],
+                  scope: scope.scope?.name ?? '',
+                });
+              }
+            }
           }
-        } catch {
-          status = 400; // not JSON: dd-trace 6 would have changed its protocol
+        } else if (path === '/v1/metrics') {
+          const parsed = parseBody<ExportMetricsRequest>(body, contentType, decodeMetricsRequest);
+          for (const resource of parsed.resourceMetrics ?? []) {
+            for (const scope of resource.scopeMetrics ?? []) {
+              for (const metric of scope.metrics ?? []) {
+                metrics.push({
+                  metric,
+                  resource: resource.resource?.attributes ?? [],
+                  scope: scope.scope?.name ?? '',
+                });
+              }
+            }
+          }
         }
+      } catch {
+        status = 400; // neither JSON nor OTLP protobuf: the exporter changed its protocol
       }
-      response.writeHead(status, { 'content-type': 'application/json' });
-      response.end('{}');
+      // An empty Export*ServiceResponse: `{}` in JSON, no bytes in protobuf.
+      const protobuf = contentType.startsWith(PROTOBUF);
+      response.writeHead(status, { 'content-type': protobuf ? PROTOBUF : 'application/json' });
+      response.end(protobuf ? '' : '{}');
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -83,7 +181,10 @@ export async function startFakeOtlpReceiver(): Promise<FakeOtlpReceiver> {
   const { port } = server.address() as AddressInfo;
   return {
     tracesUrl: `http://127.0.0.1:${port}/v1/traces`,
+    url: `http://127.0.0.1:${port}`,
     spans,
+    received,
+    metrics,
     contentTypes,
     paths,
     async waitForSpans(count, timeoutMs = 30_000) {

@@ -24,7 +24,9 @@ export type FaninWarningCode =
   /** The instrumented library was loaded before fanin's instrumentation was enabled. */
   | 'FANIN_LOADED_EARLY'
   /** An option was invalid and fell back to its default. */
-  | 'FANIN_INVALID_OPTION';
+  | 'FANIN_INVALID_OPTION'
+  /** @fanin/register could not load an instrumentation that is installed or asked for. */
+  | 'FANIN_INSTRUMENTATION_UNAVAILABLE';
 
 const PROCESS_WARNINGS_ENV = 'FANIN_PROCESS_WARNINGS';
 const warned = new Set<string>();
@@ -165,6 +167,8 @@ export function explainNoopSpan(
   if (!noop) return undefined;
   const mismatch = explainApiMismatch();
   if (mismatch !== undefined) return { code: 'FANIN_API_MISMATCH', message: mismatch };
+  // The user turned the SDK off: no-op spans are what they asked for.
+  if (process.env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return undefined;
   return {
     code: 'FANIN_NO_TRACER_PROVIDER',
     message:
