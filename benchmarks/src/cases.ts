@@ -6,6 +6,7 @@ export type CaseId =
   | 'kafkajs-each-message'
   | 'kafkajs-broker-each-batch'
   | 'kafkajs-broker-each-message'
+  | 'confluent-broker-each-batch'
   | 'amqplib-broker-batch'
   | 'amqplib-broker-consume';
 
@@ -46,6 +47,17 @@ export const CASES: readonly CaseInfo[] = [
     source: 'broker',
     call: 'batch',
     title: 'kafkajs eachBatch, real Kafka broker',
+  },
+  {
+    id: 'confluent-broker-each-batch',
+    issueCase: 2,
+    library: 'confluent',
+    source: 'broker',
+    call: 'batch',
+    title:
+      "Confluent's client (@confluentinc/kafka-javascript, KafkaJS API) eachBatch, real Kafka broker",
+    modes:
+      'none, fanin and floor only: there is no official OpenTelemetry instrumentation of this client',
   },
   {
     id: 'amqplib-broker-batch',

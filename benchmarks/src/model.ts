@@ -32,7 +32,7 @@ export const MODES: readonly Mode[] = [
 export const BASE_MODES: readonly Mode[] = ['none', 'official', 'fanin'];
 
 /** The client library a scenario exercises. */
-export type Library = 'kafkajs' | 'amqplib';
+export type Library = 'kafkajs' | 'confluent' | 'amqplib';
 
 /** Where the messages come from. */
 export type Source = 'in-process' | 'broker';
@@ -42,6 +42,7 @@ export type Job =
   | { scenario: 'kafkajs-each-batch-synthetic'; mode: Mode; params: SyntheticParams }
   | { scenario: 'kafkajs-each-message-synthetic'; mode: Mode; params: SyntheticParams }
   | { scenario: 'kafkajs-broker'; mode: Mode; params: KafkaBrokerParams }
+  | { scenario: 'confluent-broker'; mode: Mode; params: KafkaBrokerParams }
   | { scenario: 'amqplib-broker-batch'; mode: Mode; params: AmqpBrokerParams }
   | { scenario: 'amqplib-broker-consume'; mode: Mode; params: AmqpBrokerParams };
 

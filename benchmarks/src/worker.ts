@@ -2,6 +2,7 @@ import { floorEachBatch } from './floor/floor-each-batch';
 import type { Job, Sample, WorkerReport } from './model';
 import { modeInfo } from './modes';
 import { runAmqplibBatch, runAmqplibConsume } from './scenarios/amqplib-broker';
+import { runConfluentBroker } from './scenarios/confluent-broker';
 import type { Harness } from './scenarios/harness';
 import { runKafkajsBroker } from './scenarios/kafkajs-broker';
 import { runKafkajsEachBatchSynthetic } from './scenarios/kafkajs-each-batch-synthetic';
@@ -24,7 +25,8 @@ async function runJob(job: Job): Promise<Sample[]> {
   const { floor } = mode;
   const wrapsEachBatch =
     job.scenario === 'kafkajs-each-batch-synthetic' ||
-    (job.scenario === 'kafkajs-broker' && job.params.handler === 'eachBatch');
+    ((job.scenario === 'kafkajs-broker' || job.scenario === 'confluent-broker') &&
+      job.params.handler === 'eachBatch');
   if (floor && !wrapsEachBatch) {
     throw new Error(`mode ${job.mode} only wraps an eachBatch handler`);
   }
@@ -46,6 +48,8 @@ async function runJob(job: Job): Promise<Sample[]> {
       return runKafkajsEachMessageSynthetic(harness, job.params);
     case 'kafkajs-broker':
       return runKafkajsBroker(harness, job.params);
+    case 'confluent-broker':
+      return runConfluentBroker(harness, job.params);
     case 'amqplib-broker-batch':
       return runAmqplibBatch(harness, job.mode, job.params);
     case 'amqplib-broker-consume':

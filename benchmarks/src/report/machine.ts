@@ -18,6 +18,7 @@ export interface Machine {
 
 const PACKAGES = [
   'kafkajs',
+  '@confluentinc/kafka-javascript',
   'amqplib',
   '@opentelemetry/api',
   '@opentelemetry/sdk-trace-base',
@@ -25,6 +26,7 @@ const PACKAGES = [
   '@opentelemetry/instrumentation-amqplib',
   '@fanin/core',
   '@fanin/instrumentation-kafkajs',
+  '@fanin/instrumentation-confluent-kafka',
   '@fanin/instrumentation-amqplib',
 ];
 

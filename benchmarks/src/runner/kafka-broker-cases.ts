@@ -6,18 +6,27 @@ import { rotated } from './rotation';
 
 const ROWS: Array<{
   key: RowKey;
+  scenario: 'kafkajs-broker' | 'confluent-broker';
   handler: KafkaBrokerParams['handler'];
   modes: readonly Mode[];
 }> = [
   {
     key: { caseId: 'kafkajs-broker-each-batch', variant: '' },
+    scenario: 'kafkajs-broker',
     handler: 'eachBatch',
     modes: [...BASE_MODES, 'floor'],
   },
   {
     key: { caseId: 'kafkajs-broker-each-message', variant: '' },
+    scenario: 'kafkajs-broker',
     handler: 'eachMessage',
     modes: BASE_MODES,
+  },
+  {
+    key: { caseId: 'confluent-broker-each-batch', variant: '' },
+    scenario: 'confluent-broker',
+    handler: 'eachBatch',
+    modes: ['none', 'fanin', 'floor'],
   },
 ];
 
@@ -53,14 +62,14 @@ export async function runKafkaBrokerCases(context: RunContext, brokers: string[]
           const params: KafkaBrokerParams = {
             brokers,
             topic,
-            groupId: `${topic}-${row.handler}-${mode}-${repetition + 1}`,
+            groupId: `${topic}-${row.scenario}-${row.handler}-${mode}-${repetition + 1}`,
             messages: settings.brokerMessages,
             handler: row.handler,
             timeoutMs: settings.brokerTimeoutMs,
           };
           await context.run(
             row.key,
-            { scenario: 'kafkajs-broker', mode, params },
+            { scenario: row.scenario, mode, params },
             repetition,
             settings.brokerTimeoutMs + 30_000,
           );

@@ -1,4 +1,5 @@
 import { AmqplibInstrumentation as FaninAmqplib } from '@fanin/instrumentation-amqplib';
+import { ConfluentKafkaInstrumentation as FaninConfluent } from '@fanin/instrumentation-confluent-kafka';
 import { KafkaJsInstrumentation as FaninKafkaJs } from '@fanin/instrumentation-kafkajs';
 import type { MeterProvider, TracerProvider } from '@opentelemetry/api';
 import { type Instrumentation, registerInstrumentations } from '@opentelemetry/instrumentation';
@@ -11,10 +12,14 @@ import { lendLogsApi } from './logs-api-bridge';
 /**
  * The instrumentations under comparison, each with its default config. The
  * official and fanin instrumentations patch the same functions, so a
- * process never enables more than one.
+ * process never enables more than one. Confluent's client has no official one.
  */
-const INSTRUMENTATIONS: Record<Library, Record<'official' | 'fanin', () => Instrumentation>> = {
+const INSTRUMENTATIONS: Record<
+  Library,
+  { official?: () => Instrumentation; fanin: () => Instrumentation }
+> = {
   kafkajs: { official: () => new OfficialKafkaJs(), fanin: () => new FaninKafkaJs() },
+  confluent: { fanin: () => new FaninConfluent() },
   amqplib: { official: () => new OfficialAmqplib(), fanin: () => new FaninAmqplib() },
 };
 
@@ -31,7 +36,9 @@ export function instrument(
 ): void {
   lendLogsApi();
   if (kind === 'none') return;
-  const instrumentation = INSTRUMENTATIONS[library][kind]();
+  const make = INSTRUMENTATIONS[library][kind];
+  if (make === undefined) throw new Error(`no ${kind} instrumentation of ${library}`);
+  const instrumentation = make();
   registerInstrumentations({
     instrumentations: [instrumentation],
     tracerProvider,

@@ -1,15 +1,22 @@
-import { type AdapterIdentity, FaninInstrumentation } from '@fanin/core/adapter';
-import { InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
-import type { Kafka } from 'kafkajs';
-import { traceConsumerFactory } from './consumer';
-import { MESSAGING_SYSTEM_KAFKA } from './messages';
-import { traceProducerFactory } from './producer';
+import type { AdapterIdentity } from '@fanin/core/adapter';
+import {
+  type KafkaApiDialect,
+  KafkaApiInstrumentation,
+  type KafkaClassLocation,
+  type KafkaClient,
+  MESSAGING_SYSTEM_KAFKA,
+} from '@fanin/kafkajs-api';
 import type { KafkaJsInstrumentationConfig } from './types';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
 
-type KafkaModule = { Kafka: { prototype: Kafka } };
+type KafkaModule = { Kafka: { prototype: KafkaClient } };
 
-const SUPPORTED_VERSIONS = ['>=2.0.0 <3'];
+/** kafkajs 2.x's main module exports the `Kafka` class. */
+const LOCATION: KafkaClassLocation<KafkaModule> = {
+  module: 'kafkajs',
+  versions: ['>=2.0.0 <3'],
+  prototypeOf: (moduleExports) => kafkaPrototype(moduleExports),
+};
 
 const IDENTITY: AdapterIdentity = Object.freeze({
   system: MESSAGING_SYSTEM_KAFKA,
@@ -20,13 +27,23 @@ const IDENTITY: AdapterIdentity = Object.freeze({
     'set OTEL_NODE_DISABLED_INSTRUMENTATIONS=kafkajs; with dd-trace, DD_TRACE_KAFKAJS_ENABLED=false.',
 });
 
+/** What kafkajs's KafkaJS API is: the one the others copy. */
+const DIALECT: KafkaApiDialect = Object.freeze({
+  library: 'kafkajs',
+  groupId: (config: unknown) => {
+    const groupId = (config as { groupId?: unknown } | undefined)?.groupId;
+    return typeof groupId === 'string' ? groupId : undefined;
+  },
+  transaction: 'own-object',
+});
+
 /**
- * Traces kafkajs 2.x. This class says only where kafkajs is intercepted:
- * `Kafka.prototype.producer` and `.consumer`, then the producers' sends and
- * transactions (producer.ts, transaction.ts) and the consumers' `run`
- * handlers (consumer.ts); how a kafkajs message reads is in messages.ts.
+ * Traces kafkajs 2.x. This class says only where kafkajs is intercepted: the
+ * `Kafka` class the module exports. What is wrapped there (`producer` and
+ * `consumer`, then sends, transactions and `run`) and how a message reads
+ * is the KafkaJS API's, in @fanin/kafkajs-api.
  */
-export class KafkaJsInstrumentation extends FaninInstrumentation<KafkaJsInstrumentationConfig> {
+export class KafkaJsInstrumentation extends KafkaApiInstrumentation<KafkaJsInstrumentationConfig> {
   static readonly identity = IDENTITY;
 
   constructor(config: KafkaJsInstrumentationConfig = {}) {
@@ -34,37 +51,12 @@ export class KafkaJsInstrumentation extends FaninInstrumentation<KafkaJsInstrume
   }
 
   protected init() {
-    return new InstrumentationNodeModuleDefinition(
-      'kafkajs',
-      SUPPORTED_VERSIONS,
-      (moduleExports: KafkaModule) => {
-        this.patch(kafkaPrototype(moduleExports));
-        return moduleExports;
-      },
-      (moduleExports: KafkaModule | undefined) => {
-        if (moduleExports) this.unpatch(kafkaPrototype(moduleExports));
-      },
-    );
-  }
-
-  private patch(prototype: Kafka): void {
-    const settings = this.settings;
-    this.wrap(prototype, 'producer', 'kafkajs Kafka.prototype.producer', (original) =>
-      traceProducerFactory(settings, original as unknown as Kafka['producer']),
-    );
-    this.wrap(prototype, 'consumer', 'kafkajs Kafka.prototype.consumer', (original) =>
-      traceConsumerFactory(settings, original as unknown as Kafka['consumer']),
-    );
-  }
-
-  private unpatch(prototype: Kafka): void {
-    this.unwrap(prototype, 'producer');
-    this.unwrap(prototype, 'consumer');
+    return this.kafkaClassDefinition(LOCATION, DIALECT);
   }
 }
 
 /** The Kafka class's prototype, from the CommonJS exports or an ESM namespace. */
-function kafkaPrototype(moduleExports: KafkaModule & { default?: KafkaModule }): Kafka {
+function kafkaPrototype(moduleExports: KafkaModule & { default?: KafkaModule }): KafkaClient {
   const kafkajs = moduleExports.Kafka ? moduleExports : (moduleExports.default ?? moduleExports);
   return kafkajs.Kafka.prototype;
 }

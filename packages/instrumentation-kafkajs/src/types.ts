@@ -1,6 +1,5 @@
-import type { TracingConfig } from '@fanin/core';
+import type { KafkaApiConfig } from '@fanin/kafkajs-api';
 import type { Span } from '@opentelemetry/api';
-import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
 import type { Batch, KafkaMessage, Message } from 'kafkajs';
 
 /** What the producer hook is told about a message being sent. */
@@ -22,13 +21,11 @@ export interface BatchHookInfo {
 }
 
 /**
- * Also core's `TracingConfig`: `maxLinksPerSpan`, `overflow`,
+ * Also `captureMessageKey` (@fanin/kafkajs-api) and core's `TracingConfig`: `maxLinksPerSpan`, `overflow`,
  * `semconvStability`, `perMessageSpans`, `messageContext`,
  * `consumerSpanParent`, `overwriteExistingContext`, `processWarnings`.
  */
-export interface KafkaJsInstrumentationConfig extends InstrumentationConfig, TracingConfig {
-  /** Record `messaging.kafka.message.key` (as UTF-8, on links and message spans). Default false. */
-  captureMessageKey?: boolean;
+export interface KafkaJsInstrumentationConfig extends KafkaApiConfig {
   /** Called with each producer span (one per message's creation context). */
   producerHook?: (span: Span, info: ProducerHookInfo) => void;
   /** Called with each `eachMessage` span and each per-message child span. */

@@ -5,30 +5,30 @@ import {
   traceMessage,
 } from '@fanin/core/adapter';
 import type {
+  ConsumedMessage,
   Consumer,
-  ConsumerConfig,
-  ConsumerRunConfig,
   EachBatchHandler,
   EachMessageHandler,
   EachMessagePayload,
-  Kafka,
-  KafkaMessage,
-} from 'kafkajs';
-import {
-  batchAttributes,
-  batchReader,
-  eachMessageReader,
-  type KafkaTracingSettings,
-} from './messages';
+  KafkaClient,
+  RunConfig,
+} from './api';
+import type { KafkaApiDialect, KafkaTracingSettings } from './config';
+import { batchAttributes, batchReader, eachMessageReader } from './messages';
 
-/** Wraps `kafka.consumer()`: the consumers it makes trace the handlers given to `run`. */
+/**
+ * Wraps `kafka.consumer()`: the consumers it makes trace the handlers given
+ * to `run`. The group is read from the consumer's config as the library
+ * spells it.
+ */
 export function traceConsumerFactory(
   settings: SettingsSource<KafkaTracingSettings>,
-  consumer: Kafka['consumer'],
-): Kafka['consumer'] {
-  return function tracedConsumer(this: Kafka, config: ConsumerConfig): Consumer {
+  consumer: KafkaClient['consumer'],
+  dialect: KafkaApiDialect,
+): KafkaClient['consumer'] {
+  return function tracedConsumer(this: KafkaClient, config?: unknown): Consumer {
     const created = consumer.call(this, config);
-    created.run = traceConsumerRun(settings, config?.groupId, created.run);
+    created.run = traceConsumerRun(settings, dialect.groupId(config), created.run);
     return created;
   };
 }
@@ -42,9 +42,9 @@ export function traceConsumerRun(
   groupId: string | undefined,
   run: Consumer['run'],
 ): Consumer['run'] {
-  return function tracedRun(this: unknown, config?: ConsumerRunConfig) {
+  return function tracedRun(this: unknown, config?: RunConfig) {
     if (config === undefined || config === null) return run.call(this, config);
-    const traced: ConsumerRunConfig = { ...config };
+    const traced: RunConfig = { ...config };
     if (typeof config.eachBatch === 'function') {
       traced.eachBatch = traceEachBatch(settings, groupId, config.eachBatch);
     }
@@ -81,7 +81,7 @@ function traceEachBatch(
           batchHook: batchHook && { name: 'batchHook', call: (span) => batchHook(span, { batch }) },
           messageHook: consumerHook && {
             name: 'consumerHook',
-            call: (span, message: KafkaMessage) =>
+            call: (span, message: ConsumedMessage) =>
               consumerHook(span, { topic, partition, message }),
           },
         };

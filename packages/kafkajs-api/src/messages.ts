@@ -5,14 +5,10 @@ import {
   type MessageReader,
   type OutgoingReader,
   type RenamedAttribute,
-  type TracingSettings,
 } from '@fanin/core/adapter';
 import type { Attributes } from '@opentelemetry/api';
-import type { EachMessagePayload, KafkaMessage, Message } from 'kafkajs';
-import type { KafkaJsInstrumentationConfig } from './types';
-
-/** The settings the kafkajs flows record with. */
-export type KafkaTracingSettings = TracingSettings<KafkaJsInstrumentationConfig>;
+import type { ConsumedMessage, EachMessagePayload, Message, TopicMessages } from './api';
+import type { KafkaTracingSettings } from './config';
 
 export const MESSAGING_SYSTEM_KAFKA = 'kafka';
 export const ATTR_MESSAGING_KAFKA_OFFSET = 'messaging.kafka.offset';
@@ -60,7 +56,7 @@ function writePartition(
 function writeMessageFacts(
   settings: KafkaTracingSettings,
   partition: unknown,
-  message: KafkaMessage,
+  message: ConsumedMessage,
   into: Attributes,
 ): Attributes {
   settings.names.set(into, OFFSET, offsetValue(message.offset));
@@ -77,7 +73,7 @@ function writeMessageSpanFacts(
   settings: KafkaTracingSettings,
   groupId: string | undefined,
   partition: unknown,
-  message: KafkaMessage,
+  message: ConsumedMessage,
 ): Attributes {
   const attributes = consumerGroupAttributes(settings, groupId);
   writeMessageFacts(settings, partition, message, attributes);
@@ -116,7 +112,7 @@ export function batchAttributes(
 function linkAttributesOfBatch(
   settings: KafkaTracingSettings,
   partition: unknown,
-): (message: KafkaMessage) => Attributes {
+): (message: ConsumedMessage) => Attributes {
   const { emitNew, emitOld } = settings.names;
   if (!emitNew || emitOld || settings.config.captureMessageKey || typeof partition !== 'number') {
     return (message) => writeMessageFacts(settings, partition, message, {});
@@ -138,7 +134,7 @@ export function batchReader(
   settings: KafkaTracingSettings,
   groupId: string | undefined,
   partition: unknown,
-): MessageReader<KafkaMessage> {
+): MessageReader<ConsumedMessage> {
   return {
     headers: (message) => message.headers,
     linkAttributes: linkAttributesOfBatch(settings, partition),
@@ -159,9 +155,9 @@ export function eachMessageReader(
   };
 }
 
-/** A message on its way out: kafkajs groups messages by topic. */
+/** A message on its way out: the KafkaJS API groups messages by topic. */
 export interface OutgoingMessage {
-  topic: string;
+  topic: TopicMessages['topic'];
   message: Message;
 }
 
@@ -170,7 +166,7 @@ export const outgoingReader: OutgoingReader<OutgoingMessage> = {
   destination: ({ topic }) => topic,
   headers: ({ message }) => message.headers,
   setHeaders: ({ message }, headers) => {
-    message.headers = headers as Message['headers'];
+    message.headers = headers;
   },
   spanAttributes: () => ({}),
 };

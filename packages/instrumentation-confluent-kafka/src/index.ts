@@ -1,0 +1,7 @@
+export { ConfluentKafkaInstrumentation } from './instrumentation';
+export type {
+  BatchHookInfo,
+  ConfluentKafkaInstrumentationConfig,
+  ConsumerHookInfo,
+  ProducerHookInfo,
+} from './types';
