@@ -12,7 +12,12 @@ import { after, before, describe, it } from 'node:test';
 import { kafkaBrokersFromEnv, rabbitmqUrlFromEnv } from '../brokers-env';
 import { startFakeOtlpReceiver } from '../datadog/fake-otlp-receiver';
 import { assertFanIn, printedSpans, sentByWorkload } from './fan-in-spans';
-import { type PackedPackage, pack, publicPackageDirectories } from './public-packages';
+import {
+  type PackedPackage,
+  pack,
+  publicPackageDirectories,
+  repositoryRoot,
+} from './public-packages';
 import {
   copiesOf,
   copyIntoApp,
@@ -33,13 +38,15 @@ const WORKLOAD = 'integration-tests/src/packaging/app/workload.ts';
 /** What the apps need beside the README's lines: the libraries and their types, TypeScript's node types. */
 const LIBRARIES = ['kafkajs', 'amqplib', '@types/amqplib', '@types/node'].map(repositoryVersion);
 
-/** Every module specifier the public packages export, e.g. `@fanin/core/adapter`. */
-function entryPoints(): string[] {
-  return packed.flatMap(({ manifest }) =>
-    Object.keys(manifest.exports ?? {})
-      .filter((key) => key !== './package.json')
-      .map((key) => `${manifest.name}${key.slice(1)}`),
-  );
+/** Every module specifier the given packages export, e.g. `@fanin/core/adapter`. */
+function entryPoints(names: string[]): string[] {
+  return packed
+    .filter(({ manifest }) => names.includes(manifest.name))
+    .flatMap(({ manifest }) =>
+      Object.keys(manifest.exports ?? {})
+        .filter((key) => key !== './package.json')
+        .map((key) => `${manifest.name}${key.slice(1)}`),
+    );
 }
 
 /** Loads each entry point with require() and import(); prints the names each way gives. */
@@ -165,13 +172,17 @@ describe('the packed tarballs', () => {
 
   it('depend only on what their code requires, with the API and the instrumentation base as peers', () => {
     for (const { manifest, files, unpacked } of packed) {
-      const code = files
-        .filter((f) => f.endsWith('.js'))
-        .map((f) => readFileSync(join(unpacked, f), 'utf8'))
-        .join('\n');
+      const read = (suffix: string) =>
+        files
+          .filter((f) => f.endsWith(suffix))
+          .map((f) => readFileSync(join(unpacked, f), 'utf8'))
+          .join('\n');
+      const code = read('.js');
+      // A dependency only the declarations import (types of the public API) is one too.
+      const declarations = read('.d.ts');
       for (const dependency of Object.keys(manifest.dependencies ?? {})) {
         assert.ok(
-          code.includes(`require("${dependency}`),
+          code.includes(`require("${dependency}`) || declarations.includes(`from '${dependency}`),
           `${manifest.name} uses its dependency ${dependency}`,
         );
       }
@@ -196,6 +207,8 @@ interface Line {
   api: string;
   /** The README install lines that line runs, each `[script, which npm install line]`. */
   installs: [string, number][];
+  /** The public packages this line does not install, and why. Every other one it installs. */
+  without: { name: string; why: string }[];
   /** The README examples that print their spans, run as they are (CommonJS). */
   printing: { file: string; consumer: RegExp; links: number }[];
   /** README examples beside other tools, type-checked with them installed (repository versions). */
@@ -211,7 +224,10 @@ const LINES: Line[] = [
       ['examples/readme/kafkajs/install.sh', 0],
       ['examples/readme/amqplib/install.sh', 0],
       ['examples/readme/core/install.sh', 0],
+      ['examples/readme/register/install.sh', 0],
+      ['examples/readme/confluent-kafka/install.sh', 0],
     ],
+    without: [],
     printing: [
       {
         file: 'examples/readme/kafkajs/example.js',
@@ -232,22 +248,49 @@ const LINES: Line[] = [
   {
     label: 'SDK 3.x line (API 1.10)',
     api: '1.10.0',
-    installs: [['examples/readme/install.sh', 1]],
+    installs: [
+      ['examples/readme/install.sh', 1],
+      ['examples/readme/confluent-kafka/install.sh', 1],
+    ],
+    without: [
+      {
+        name: '@fanin/register',
+        why: 'it starts @opentelemetry/sdk-node 0.223 (SDK 2.x), whose API peer is >=1.9.0 <1.10.0',
+      },
+    ],
     printing: [],
     beside: { files: [], libraries: [] },
   },
 ];
 
+/**
+ * Not installed into any app: Confluent's native client, whose install script
+ * downloads (or builds) its addon. Its adapter is an optional peer of it and
+ * loads without it; the app type-checks the adapter against the client's own
+ * declarations in the repository (`CLIENT_TYPES`), not a stand-in.
+ */
+const NATIVE_CLIENT = '@confluentinc/kafka-javascript';
+const CLIENT_TYPES = { [NATIVE_CLIENT]: [join(repositoryRoot, 'node_modules', NATIVE_CLIENT)] };
+
 for (const line of LINES) {
   describe(`an application on the ${line.label}`, () => {
     let app: UserApp;
+    /** The public packages this line installs: all of them but those it says it does not. */
+    const installed = () =>
+      packed
+        .map((p) => p.manifest.name)
+        .filter((name) => !line.without.some((w) => w.name === name));
 
     before(async () => {
       app = createApp(work, `app-api-${line.api}`, 'commonjs');
       for (const [script, index] of line.installs) {
         const specs = installLines(script)[index];
         assert.ok(specs, `${script} has install line ${index + 1}`);
-        await npmInstall(app, specs, packed);
+        await npmInstall(
+          app,
+          specs.filter((spec) => !spec.startsWith(`${NATIVE_CLIENT}@`)),
+          packed,
+        );
       }
       await npmInstall(
         app,
@@ -264,22 +307,37 @@ for (const line of LINES) {
       for (const { file } of line.printing) copyIntoApp(app, file, file.replace(/\//g, '-'));
       writeFileSync(
         join(app.dir, 'entry-points.ts'),
-        entryPoints()
+        entryPoints(installed())
           .map((specifier, index) => `export * as entry${index} from '${specifier}';\n`)
           .join(''),
       );
     });
 
-    it('loads every entry point of every public package with require() and import(), the same names', async () => {
+    it(`installs every public package but ${line.without.map((w) => w.name).join(', ') || 'none'}`, () => {
+      for (const name of installed()) {
+        assert.ok(existsSync(join(app.dir, 'node_modules', name, 'package.json')), name);
+      }
+      for (const { name, why } of line.without) {
+        assert.ok(!existsSync(join(app.dir, 'node_modules', name)), `${name} is not: ${why}`);
+      }
+      assert.ok(!existsSync(join(app.dir, 'node_modules', NATIVE_CLIENT)), NATIVE_CLIENT);
+    });
+
+    it('loads every entry point of the packages it installs with require() and import(), the same names', async () => {
+      // @fanin/register starts the SDK when loaded: with nothing to export to, the
+      // process must still end by itself, exit 0, its SDK shut down at beforeExit.
       const result = await runNode(app, ['--input-type=module', '-e', LOAD_BOTH_WAYS], {
-        ENTRY_POINTS: JSON.stringify(entryPoints()),
+        ENTRY_POINTS: JSON.stringify(entryPoints(installed())),
+        OTEL_TRACES_EXPORTER: 'none',
+        OTEL_METRICS_EXPORTER: 'none',
+        OTEL_LOGS_EXPORTER: 'none',
       });
       assert.equal(result.code, 0, result.stderr);
       const names = JSON.parse(result.stdout) as Record<
         string,
         { required: string[]; imported: string[] }
       >;
-      assert.deepEqual(Object.keys(names), entryPoints());
+      assert.deepEqual(Object.keys(names), entryPoints(installed()));
       for (const [specifier, { required, imported }] of Object.entries(names)) {
         assert.ok(required.length > 0, `${specifier} exports names`);
         assert.deepEqual(imported, required, `${specifier}: import() gives what require() gives`);
@@ -298,7 +356,7 @@ for (const line of LINES) {
     });
 
     it('type-checks with tsc, strict, NodeNext resolution (CommonJS and ES module)', async () => {
-      await typecheck(app, 'nodenext', [
+      await typecheck(app, 'nodenext', CLIENT_TYPES, [
         'workload.ts',
         'workload.mts',
         'register.ts',
@@ -309,7 +367,7 @@ for (const line of LINES) {
     });
 
     it('type-checks with tsc, strict, Bundler resolution', async () => {
-      await typecheck(app, 'bundler', [
+      await typecheck(app, 'bundler', CLIENT_TYPES, [
         'workload.ts',
         'register.ts',
         'kafkajs-register.ts',

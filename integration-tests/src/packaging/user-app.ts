@@ -109,10 +109,15 @@ export async function copiesOf(app: UserApp, name: string): Promise<string[]> {
 
 export type Resolution = 'nodenext' | 'bundler';
 
-/** tsc, strict, with the repository's TypeScript; NodeNext emits into build/. */
+/**
+ * tsc, strict, with the repository's TypeScript; NodeNext emits into build/.
+ * `paths`: packages the app does not install whose declarations come from
+ * elsewhere (the repository's copy of a native client).
+ */
 export async function typecheck(
   app: UserApp,
   resolution: Resolution,
+  paths: Record<string, string[]>,
   files: string[],
 ): Promise<void> {
   const compilerOptions = {
@@ -122,6 +127,7 @@ export async function typecheck(
     types: ['node'],
     esModuleInterop: true,
     skipLibCheck: false,
+    paths,
     ...(resolution === 'nodenext'
       ? { module: 'nodenext', moduleResolution: 'nodenext', outDir: 'build', rootDir: '.' }
       : { module: 'preserve', moduleResolution: 'bundler', noEmit: true }),

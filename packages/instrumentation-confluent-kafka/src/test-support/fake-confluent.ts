@@ -1,4 +1,4 @@
-import type { FakeState, KafkaApiHarness } from '@fanin/kafkajs-api/contract';
+import type { FakeState, KafkaApiHarness } from '../../../kafkajs-api/dist/contract';
 import { ConfluentKafkaInstrumentation } from '../instrumentation';
 import type { ConfluentKafkaInstrumentationConfig } from '../types';
 

@@ -1,5 +1,5 @@
-import type { KafkaApiHarness } from '@fanin/kafkajs-api/contract';
 import type { ConsumerRunConfig, ProducerBatch, ProducerRecord } from 'kafkajs';
+import type { KafkaApiHarness } from '../../../kafkajs-api/dist/contract';
 import { KafkaJsInstrumentation } from '../instrumentation';
 import type { KafkaJsInstrumentationConfig } from '../types';
 
