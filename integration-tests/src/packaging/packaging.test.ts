@@ -265,9 +265,10 @@ const LINES: Line[] = [
 
 /**
  * Not installed into any app: Confluent's native client, whose install script
- * downloads (or builds) its addon. Its adapter is an optional peer of it and
- * loads without it; the app type-checks the adapter against the client's own
- * declarations in the repository (`CLIENT_TYPES`), not a stand-in.
+ * downloads (or builds) its addon, which cannot be done offline. It is an
+ * optional peer of its adapter, which loads without it (it patches the client
+ * when the client is loaded); the apps type-check the adapter against the
+ * client's own declarations, the repository's copy (`CLIENT_TYPES`), not a stand-in.
  */
 const NATIVE_CLIENT = '@confluentinc/kafka-javascript';
 const CLIENT_TYPES = { [NATIVE_CLIENT]: [join(repositoryRoot, 'node_modules', NATIVE_CLIENT)] };
