@@ -65,6 +65,15 @@ export class FuzzLedger<M extends object> {
 
   /** At the seam, before fanin sees it: swaps in the hostile value, or notes what was delivered. */
   atSeam(index: number, message: M): void {
+    try {
+      this.seam(index, message);
+    } catch (error) {
+      // The suite's own bookkeeping must not throw into the library.
+      this.problems.push(`message ${index} (seed ${this.seed}): the seam failed: ${String(error)}`);
+    }
+  }
+
+  private seam(index: number, message: M): void {
     const entry = this.pending.get(index);
     if (!entry || entry.delivered) return;
     entry.delivered = message;

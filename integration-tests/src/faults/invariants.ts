@@ -122,7 +122,13 @@ export function describeValue(value: unknown, depth = 0): string {
     case 'function':
       return `function:${value.name}`;
   }
-  if (Buffer.isBuffer(value)) return `buffer:${value.toString('hex')}`;
+  if (Buffer.isBuffer(value)) {
+    try {
+      return `buffer:${value.toString('hex')}`;
+    } catch {
+      // An object whose prototype is a Buffer (amqplib's `__proto__` key): described as one.
+    }
+  }
   if (Array.isArray(value)) return `[${value.map((v) => describeValue(v, depth + 1)).join(',')}]`;
   const prototype = Object.getPrototypeOf(value);
   const prefix =
