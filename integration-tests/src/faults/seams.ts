@@ -10,6 +10,12 @@ import type { KafkaMessage } from 'kafkajs';
 export interface SeamHooks<M> {
   beforeHandler?(message: M): void;
   handlerThrew?(error: unknown): void;
+  /**
+   * amqplib ignores what a consume callback returns; given this, the seam
+   * takes a returned promise's rejection (as a library that awaited its
+   * callbacks would), so the suite sees the value and the process does not.
+   */
+  handlerRejected?(error: unknown): void;
 }
 
 type Restore = () => void;
@@ -94,7 +100,10 @@ export function installAmqplibSeam(amqplibRoot: string, hooks: SeamHooks<Deliver
   BaseChannel.prototype.dispatchMessage = function seam(fields, message) {
     if (message !== null && message !== undefined) hooks.beforeHandler?.(message as Delivery);
     try {
-      return original.call(this, fields, message);
+      const result = original.call(this, fields, message);
+      const { handlerRejected } = hooks;
+      if (handlerRejected && result instanceof Promise) result.catch(handlerRejected);
+      return result;
     } catch (error) {
       hooks.handlerThrew?.(error);
       throw error;
