@@ -16,3 +16,12 @@ export function processGroupMembers(pgid: number): number[] {
   }
   return members;
 }
+
+/** The command line of `pid`, as one string ('' when it is gone). */
+export function commandLineOfPid(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+  } catch {
+    return '';
+  }
+}
