@@ -7,38 +7,17 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ATTR_FANIN_SETTLEMENT } from '@fanin/core';
 import { consumeBatch } from '@fanin/instrumentation-amqplib';
-import { producerKeyOf, reachableLinks } from '@fanin/test-utils';
 import { trace } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { ChannelModel, ConsumeMessage } from 'amqplib';
 import { amqplibMajors, connect, deleteQueue, uniqueQueue } from '../amqplib-fixture';
 import { connectedProducer, createKafka, createTopic, uniqueName, waitFor } from '../kafka-fixture';
 import { tracing } from '../tracing';
 import { EscapeWatch, printFigures } from './invariants';
+import { ProcessedMessages } from './processed';
 
 const COUNT = 200;
 const figures: Record<string, number> = {};
 after(() => printFigures('consumers stopped mid-batch', figures));
-
-type Processed = Map<string, { producer: string | undefined; batchSpanId: string | undefined }>;
-
-function note(processed: Processed, id: string, traceparent: unknown): void {
-  processed.set(id, {
-    producer: producerKeyOf(traceparent === undefined ? undefined : String(traceparent)),
-    batchSpanId: trace.getActiveSpan()?.spanContext().spanId,
-  });
-}
-
-/** Processed messages whose producer is not reachable from the span they were processed in. */
-function unlinked(processed: Processed, spans: ReadableSpan[]): string[] {
-  const byId = new Map(spans.map((span) => [span.spanContext().spanId, span]));
-  return [...processed]
-    .filter(([, { producer, batchSpanId }]) => {
-      const span = batchSpanId === undefined ? undefined : byId.get(batchSpanId);
-      return !producer || !span || !reachableLinks(span, spans).includes(producer);
-    })
-    .map(([id]) => id);
-}
 
 const gate = () => {
   let open = () => {};
@@ -69,7 +48,7 @@ describe('kafkajs consumers stopped in the middle of eachBatch', () => {
       await producer.disconnect();
       tracing.reset();
       const escapes = new EscapeWatch().start();
-      const processed: Processed = new Map();
+      const processed = new ProcessedMessages();
       const groupId = uniqueName('fanin-stop');
       const inBatch = gate();
       const stopping = gate();
@@ -82,7 +61,7 @@ describe('kafkajs consumers stopped in the middle of eachBatch', () => {
           await stopping.opened;
           await new Promise((resolve) => setTimeout(resolve, 100));
           for (const message of batch.messages)
-            note(processed, String(message.value), message.headers?.traceparent);
+            processed.note(String(message.value), message.headers?.traceparent);
         },
       });
       await inBatch.opened;
@@ -97,7 +76,7 @@ describe('kafkajs consumers stopped in the middle of eachBatch', () => {
       await second.run({
         eachBatch: async ({ batch }) => {
           for (const message of batch.messages)
-            note(processed, String(message.value), message.headers?.traceparent);
+            processed.note(String(message.value), message.headers?.traceparent);
         },
       });
       await waitFor(() => processed.size === COUNT, `${COUNT} messages processed`);
@@ -108,7 +87,7 @@ describe('kafkajs consumers stopped in the middle of eachBatch', () => {
       figures[`kafkajs ${how}: processed in all`] = processed.size;
       figures[`kafkajs ${how}: spans left open`] = tracing.openSpans().length;
       assert.ok(processedByFirst > 0 && processedByFirst < COUNT, 'stopped mid-stream');
-      assert.deepEqual(unlinked(processed, spans), []);
+      assert.deepEqual(processed.unlinked(spans), []);
       assert.equal(tracing.openSpans().length, 0, 'spans left open');
       assert.equal(tracing.startedCount(), spans.length);
       assert.deepEqual(escapes.escaped, []);
@@ -149,7 +128,7 @@ describe(`${copy.label} channels and connections closed with unacked deliveries`
       await publish(queue);
       tracing.reset();
       const escapes = new EscapeWatch().start();
-      const processed: Processed = new Map();
+      const processed = new ProcessedMessages();
       const own = what === 'connection' ? await connect(copy) : connection;
       own.on('error', () => {});
       const channel = await own.createChannel();
@@ -163,8 +142,7 @@ describe(`${copy.label} channels and connections closed with unacked deliveries`
           inBatch.open();
           await closing.opened;
           for (const message of messages) {
-            note(
-              processed,
+            processed.note(
               String(message.properties.messageId),
               message.properties.headers?.traceparent,
             );
@@ -183,8 +161,7 @@ describe(`${copy.label} channels and connections closed with unacked deliveries`
         { maxMessages: 50, maxWaitMs: 50 },
         (messages: ConsumeMessage[]) => {
           for (const message of messages) {
-            note(
-              processed,
+            processed.note(
               String(message.properties.messageId),
               message.properties.headers?.traceparent,
             );
@@ -208,7 +185,7 @@ describe(`${copy.label} channels and connections closed with unacked deliveries`
       figures[`consumeBatch, ${what} closed: spans left open`] = tracing.openSpans().length;
       assert.ok(processedBeforeClose > 0 && processedBeforeClose < COUNT, 'closed mid-stream');
       assert.equal(closedBatches, 1, 'the batch in hand says its channel closed');
-      assert.deepEqual(unlinked(processed, spans), []);
+      assert.deepEqual(processed.unlinked(spans), []);
       assert.equal(tracing.openSpans().length, 0, 'spans left open');
       assert.equal(tracing.startedCount(), spans.length);
       assert.deepEqual(escapes.escaped, []);

@@ -5,30 +5,20 @@
 // delivery's headers where amqplib dispatches it to fanin's callback.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { inspect } from 'node:util';
 import { type BatchConsumer, consumeBatch } from '@fanin/instrumentation-amqplib';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
-import { amqplibMajors, connect, deleteQueue, uniqueQueue, waitFor } from '../amqplib-fixture';
-import { amqplibInstrumentation, tracing } from '../tracing';
+import { amqplibMajors, connect, deleteQueue, uniqueQueue } from '../amqplib-fixture';
+import { amqplibInstrumentation } from '../tracing';
 import { FuzzLedger } from './fuzz-ledger';
+import { runFuzz } from './fuzz-run';
 import { type HeaderSet, HeaderSetSource } from './header-sets';
-import {
-  EscapeWatch,
-  FULL_RUN,
-  linkValidity,
-  printFigures,
-  prototypeChanges,
-  SEED,
-  snapshotPrototypes,
-} from './invariants';
-import { PROPAGATORS, useGlobalPropagator } from './propagators';
+import { EscapeWatch, FULL_RUN, SEED, snapshotPrototypes } from './invariants';
 import { type Delivery, installAmqplibSeam, untraced } from './seams';
 import { amqpComparable, amqpDifference } from './wire-form';
 
 const MAJORS = amqplibMajors();
 /** Per major: the library's total is split between them. */
 const TOTAL = (FULL_RUN ? 100_000 : 3_000) / MAJORS.length;
-const CHUNK = 1_000;
 const indexOf = (message: { properties: { messageId?: unknown } }) =>
   Number(String(message.properties.messageId).slice('fuzz-'.length));
 
@@ -43,7 +33,6 @@ for (const [major, copy] of MAJORS.entries()) {
     const userCodeErrors: unknown[] = [];
     const reachedLibrary: unknown[] = [];
     const channelErrors: unknown[] = [];
-    const invalidLinkSamples: string[] = [];
     const seed = SEED + major;
     const ledger = new FuzzLedger<Delivery>(
       {
@@ -58,7 +47,6 @@ for (const [major, copy] of MAJORS.entries()) {
           ? amqpDifference(set.headers, headers)
           : 'not comparable',
     );
-    const spanFigures = { started: 0, ended: 0, open: 0, links: 0, invalidLinks: 0 };
     let connection: ChannelModel;
     let publisher: Channel;
     let batchConsumer: BatchConsumer | undefined;
@@ -111,70 +99,16 @@ for (const [major, copy] of MAJORS.entries()) {
     });
 
     it('no exception into user code, every delivery handled unmodified, every span ended, every link valid, no pollution', async () => {
-      const source = new HeaderSetSource(seed, 'amqp');
-      for (let first = 0, chunk = 0; first < TOTAL; first += CHUNK, chunk++) {
-        const [, propagator] = PROPAGATORS[
-          chunk % PROPAGATORS.length
-        ] as (typeof PROPAGATORS)[number];
-        useGlobalPropagator(propagator);
-        tracing.reset();
-        await publishChunk(source.take(Math.min(CHUNK, TOTAL - first)), first);
-        await waitFor(() => ledger.outstanding() === 0, `chunk ${chunk} handled`, 60_000).catch(
-          (error: Error) => {
-            const seen = [
-              ...userCodeErrors,
-              ...reachedLibrary,
-              ...channelErrors,
-              ...escapes.escaped,
-            ];
-            throw new Error(
-              `${error.message}: ${ledger.outstanding()} outstanding; errors: ${inspect(seen).slice(0, 2_000)}`,
-            );
-          },
-        );
-        // A consume span ends at the ack, a consumeBatch span after its multiple ack.
-        await waitFor(
-          () => tracing.openSpans().length === 0,
-          `chunk ${chunk}'s spans ended`,
-          10_000,
-        ).catch(() => {});
-        const spans = tracing.spans();
-        spanFigures.started += tracing.startedCount();
-        spanFigures.ended += spans.length;
-        spanFigures.open += tracing.openSpans().length;
-        const links = linkValidity(spans);
-        spanFigures.links += links.links;
-        spanFigures.invalidLinks += links.invalid;
-        invalidLinkSamples.push(...links.samples);
-      }
-      useGlobalPropagator(PROPAGATORS[0]?.[1] as (typeof PROPAGATORS)[number][1]);
-      const polluted = prototypeChanges(prototypes);
-      const escaped = [...userCodeErrors, ...reachedLibrary, ...channelErrors, ...escapes.escaped];
-      printFigures(`amqplib ${copy.version} hostile header fuzz`, {
-        seed: String(seed),
-        ...ledger.figures(),
-        'exceptions into user code or amqplib': escaped.length,
-        'spans started': spanFigures.started,
-        'spans ended': spanFigures.ended,
-        'spans left open': spanFigures.open,
-        links: spanFigures.links,
-        'invalid links': spanFigures.invalidLinks,
-        'prototype properties changed': polluted.length,
+      await runFuzz({
+        part: `amqplib ${copy.version} hostile header fuzz`,
+        seed,
+        total: TOTAL,
+        source: new HeaderSetSource(seed, 'amqp'),
+        ledger,
+        prototypes,
+        send: publishChunk,
+        escaped: () => [...userCodeErrors, ...reachedLibrary, ...channelErrors, ...escapes.escaped],
       });
-      assert.deepEqual(ledger.problems, [], 'deliveries modified');
-      assert.deepEqual(escaped, []);
-      assert.equal(ledger.counts.handled, TOTAL);
-      assert.equal(ledger.counts.duplicates, 0);
-      assert.equal(spanFigures.open, 0, 'spans left open');
-      assert.equal(spanFigures.started, spanFigures.ended);
-      // A delivery whose headers cannot be read at all may go untraced (it costs the span, never the message).
-      assert.ok(
-        spanFigures.started >= ledger.counts.wire / 2,
-        'fanin traced the deliveries and batches',
-      );
-      assert.ok(spanFigures.links > 0, 'the valid contexts among the tables were linked');
-      assert.deepEqual(invalidLinkSamples, [], 'invalid links');
-      assert.deepEqual(polluted, [], 'prototypes changed');
     });
 
     async function publishChunk(chunk: HeaderSet[], first: number): Promise<void> {

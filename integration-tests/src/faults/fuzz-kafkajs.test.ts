@@ -6,25 +6,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type Consumer, Kafka, type KafkaMessage, type Message, type Producer } from 'kafkajs';
-import { createKafka, createTopic, uniqueName, waitFor } from '../kafka-fixture';
-import { kafkaInstrumentation, tracing } from '../tracing';
+import { createKafka, createTopic, uniqueName } from '../kafka-fixture';
+import { kafkaInstrumentation } from '../tracing';
 import { FuzzLedger } from './fuzz-ledger';
+import { runFuzz } from './fuzz-run';
 import { type HeaderSet, HeaderSetSource } from './header-sets';
-import {
-  EscapeWatch,
-  FULL_RUN,
-  linkValidity,
-  printFigures,
-  prototypeChanges,
-  SEED,
-  snapshotPrototypes,
-} from './invariants';
-import { PROPAGATORS, useGlobalPropagator } from './propagators';
+import { EscapeWatch, FULL_RUN, SEED, snapshotPrototypes } from './invariants';
 import { installKafkaSeam, untraced } from './seams';
 import { kafkaDifference } from './wire-form';
 
 const TOTAL = FULL_RUN ? 100_000 : 3_000;
-const CHUNK = 1_000;
 const PER_SEND = 100;
 const indexOf = (message: KafkaMessage) => Number(message.value?.toString().slice('fuzz-'.length));
 
@@ -45,8 +36,6 @@ describe(`${TOTAL.toLocaleString('en-US')} hostile header sets through kafkajs e
     (set, headers) =>
       set.kind === 'wire' ? kafkaDifference(set.headers, headers) : 'not comparable',
   );
-  const spanFigures = { started: 0, ended: 0, open: 0, links: 0, invalidLinks: 0 };
-  const invalidLinkSamples: string[] = [];
   let consumers: Consumer[] = [];
   let producer: Producer;
   let restoreSeam = () => {};
@@ -93,60 +82,23 @@ describe(`${TOTAL.toLocaleString('en-US')} hostile header sets through kafkajs e
   });
 
   it('no exception into user code, every message handled unmodified, every span ended, every link valid, no pollution', async () => {
-    const source = new HeaderSetSource(SEED, 'kafka');
-    for (let first = 0, chunk = 0; first < TOTAL; first += CHUNK, chunk++) {
-      // Alternate the propagator and the per-message spans from one chunk to the next.
-      const [, propagator] = PROPAGATORS[
-        chunk % PROPAGATORS.length
-      ] as (typeof PROPAGATORS)[number];
-      useGlobalPropagator(propagator);
-      kafkaInstrumentation.setConfig({
-        perMessageSpans: chunk % 2 === 1,
-        captureMessageKey: chunk % 2 === 1,
-      });
-      tracing.reset();
-      await sendChunk(source.take(Math.min(CHUNK, TOTAL - first)), first);
-      await waitFor(() => ledger.outstanding() === 0, `chunk ${chunk} handled`, 120_000);
-      await waitFor(
-        () => tracing.openSpans().length === 0,
-        `chunk ${chunk}'s spans ended`,
-        10_000,
-      ).catch(() => {});
-      const spans = tracing.spans();
-      spanFigures.started += tracing.startedCount();
-      spanFigures.ended += spans.length;
-      spanFigures.open += tracing.openSpans().length;
-      const links = linkValidity(spans);
-      spanFigures.links += links.links;
-      spanFigures.invalidLinks += links.invalid;
-      invalidLinkSamples.push(...links.samples);
-    }
-    kafkaInstrumentation.setConfig({});
-    useGlobalPropagator(PROPAGATORS[0]?.[1] as (typeof PROPAGATORS)[number][1]);
-    const polluted = prototypeChanges(prototypes);
-    const exceptions =
-      userCodeErrors.length + crashes.length + escapes.escaped.length + reachedLibrary.length;
-    printFigures('kafkajs hostile header fuzz', {
-      seed: String(SEED),
-      ...ledger.figures(),
-      'exceptions into user code or kafkajs': exceptions,
-      'spans started': spanFigures.started,
-      'spans ended': spanFigures.ended,
-      'spans left open': spanFigures.open,
-      links: spanFigures.links,
-      'invalid links': spanFigures.invalidLinks,
-      'prototype properties changed': polluted.length,
+    await runFuzz({
+      part: 'kafkajs hostile header fuzz',
+      seed: SEED,
+      total: TOTAL,
+      source: new HeaderSetSource(SEED, 'kafka'),
+      ledger,
+      prototypes,
+      send: sendChunk,
+      // Per-message spans (and keys) every other chunk.
+      configure: (chunk) =>
+        kafkaInstrumentation.setConfig({
+          perMessageSpans: chunk % 2 === 1,
+          captureMessageKey: chunk % 2 === 1,
+        }),
+      escaped: () => [...userCodeErrors, ...crashes, ...escapes.escaped, ...reachedLibrary],
     });
-    assert.deepEqual(ledger.problems, [], 'messages modified');
-    assert.deepEqual([...userCodeErrors, ...crashes, ...escapes.escaped, ...reachedLibrary], []);
-    assert.equal(ledger.counts.handled, TOTAL);
-    assert.equal(ledger.counts.duplicates, 0);
-    assert.equal(spanFigures.open, 0, 'spans left open');
-    assert.equal(spanFigures.started, spanFigures.ended);
-    assert.ok(spanFigures.started >= TOTAL / 2, 'fanin traced the batches and messages');
-    assert.ok(spanFigures.links > 0, 'the valid contexts among the sets were linked');
-    assert.deepEqual(invalidLinkSamples, [], 'invalid links');
-    assert.deepEqual(polluted, [], 'prototypes changed');
+    kafkaInstrumentation.setConfig({});
   });
 
   async function sendChunk(chunk: HeaderSet[], first: number): Promise<void> {

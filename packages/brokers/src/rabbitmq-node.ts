@@ -116,10 +116,22 @@ export async function startRabbitmqNode(options: RabbitmqNodeOptions): Promise<R
   return serve({ ...node, pid: spawnNode(node) }, options);
 }
 
-/** `kill -9` of the node's process group; resolves once its leader is gone. */
+/** Whether any process of the group led by `pid` is still there (a zombie counts until reaped). */
+function groupExists(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** `kill -9` of the node's process group; resolves once every process of it is gone. */
 export async function killRabbitmqNode(node: RabbitmqNode): Promise<void> {
   signalGroup(node.pid, 'SIGKILL');
-  for (let i = 0; i < 100 && isProcessAlive(node.pid); i++) await sleep(100);
+  for (let i = 0; i < 200 && (isProcessAlive(node.pid) || groupExists(node.pid)); i++) {
+    await sleep(50);
+  }
 }
 
 /** Starts the node again with the same name, ports and data. */
