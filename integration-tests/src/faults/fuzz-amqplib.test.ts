@@ -108,6 +108,7 @@ for (const [major, copy] of MAJORS.entries()) {
         prototypes,
         send: publishChunk,
         escaped: () => [...userCodeErrors, ...reachedLibrary, ...channelErrors, ...escapes.escaped],
+        redeliveries: 'none',
       });
     });
 

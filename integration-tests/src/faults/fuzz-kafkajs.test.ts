@@ -97,6 +97,7 @@ describe(`${TOTAL.toLocaleString('en-US')} hostile header sets through kafkajs e
           captureMessageKey: chunk % 2 === 1,
         }),
       escaped: () => [...userCodeErrors, ...crashes, ...escapes.escaped, ...reachedLibrary],
+      redeliveries: 'allowed',
     });
     kafkaInstrumentation.setConfig({});
   });

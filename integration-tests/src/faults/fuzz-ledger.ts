@@ -134,7 +134,7 @@ export class FuzzLedger<M extends object> {
       'handled unmodified': this.counts.unmodified,
       'compared with what was sent': this.counts.comparedWithSent,
       'modified or replaced': this.counts.modified,
-      'handled twice': this.counts.duplicates,
+      'delivered again (after the first)': this.counts.duplicates,
       'overlong values': this.tags.get('overlong') ?? 0,
       'unicode values': this.tags.get('unicode') ?? 0,
     };
