@@ -502,9 +502,18 @@ const IN_PROCESS: Array<[string, (rng: Seeded) => unknown]> = [
 
 export const IN_PROCESS_LABELS: readonly string[] = IN_PROCESS.map(([label]) => label);
 
+/**
+ * A hostile value made when the message reaches the seam, from a random
+ * source of its own: the order deliveries arrive in cannot change the sets
+ * that follow, so a seed always makes the same sets.
+ */
+function inProcessSet(rng: Seeded, [label, make]: (typeof IN_PROCESS)[number]): InProcessHeaderSet {
+  const own = rng.int(0, 2 ** 31);
+  return { kind: 'in-process', label, make: () => make(new Seeded(own)) };
+}
+
 export function inProcessHeaderSet(rng: Seeded): InProcessHeaderSet {
-  const [label, make] = rng.pick(IN_PROCESS);
-  return { kind: 'in-process', label, make: () => make(rng) };
+  return inProcessSet(rng, rng.pick(IN_PROCESS));
 }
 
 /**
@@ -528,10 +537,8 @@ export class HeaderSetSource {
     const sets: HeaderSet[] = [];
     for (let i = 0; i < count; i++, this.taken++) {
       const kind = IN_PROCESS[this.taken];
-      if (kind !== undefined) {
-        const [label, make] = kind;
-        sets.push({ kind: 'in-process', label, make: () => make(this.rng) });
-      } else if (this.rng.chance(this.inProcessShare)) sets.push(inProcessHeaderSet(this.rng));
+      if (kind !== undefined) sets.push(inProcessSet(this.rng, kind));
+      else if (this.rng.chance(this.inProcessShare)) sets.push(inProcessHeaderSet(this.rng));
       else sets.push(wireHeaderSet(this.rng, this.wire));
     }
     return sets;
