@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { installTestTracing } from '@fanin/test-utils';
-import { propagation, type TextMapPropagator } from '@opentelemetry/api';
+import { isSpanContextValid, propagation, type TextMapPropagator } from '@opentelemetry/api';
 import {
   CompositePropagator,
   W3CBaggagePropagator,
@@ -80,4 +80,61 @@ describe('extraction with capitalised header keys', () => {
     assert.equal(new ContextExtractor().extract({ TraceParent: 'garbage' }).status, 'invalid');
     assert.equal(new ContextExtractor().extract({ other: 'x' }).status, 'missing');
   });
+});
+
+// Found by the fault suite (integration-tests/src/faults): Jaeger's propagator
+// hands back ids it did not check (a tab, a BOM, a fullwidth digit), and fanin
+// linked them; the others are held to the same rule.
+describe('ids a propagator hands back without checking them', () => {
+  afterEach(() => propagation.setGlobalPropagator(new W3CTraceContextPropagator()));
+
+  const spoil = (id: string, inserted: string) => `${id.slice(0, 10)}${inserted}${id.slice(11)}`;
+  const NOT_HEX: Array<[string, string]> = [
+    ['a byte order mark', '\ufeff'],
+    ['a tab', '\t'],
+    ['a fullwidth digit', '\uff10'],
+    ['a letter past f', 'g'],
+  ];
+  type Carrier = (traceId: string, spanId: string) => Record<string, string>;
+  const CARRIERS: Array<[string, TextMapPropagator, Carrier]> = [
+    ['Jaeger', new JaegerPropagator(), (t, s) => ({ 'uber-trace-id': `${t}:${s}:0:1` })],
+    ['B3 single', new B3Propagator(), (t, s) => ({ b3: `${t}-${s}-1` })],
+    [
+      'B3 multi',
+      new B3Propagator(),
+      (t, s) => ({ 'x-b3-traceid': t, 'x-b3-spanid': s, 'x-b3-sampled': '1' }),
+    ],
+  ];
+  for (const [carrierName, propagator, carrier] of CARRIERS) {
+    for (const [what, inserted] of NOT_HEX) {
+      for (const [idName, headers] of [
+        ['trace id', carrier(spoil(TRACE_ID, inserted), SPAN_ID)],
+        ['span id', carrier(TRACE_ID, spoil(SPAN_ID, inserted))],
+      ] as const) {
+        it(`${carrierName}, a ${idName} with ${what}: never a span context that is not valid`, () => {
+          propagation.disable();
+          propagation.setGlobalPropagator(propagator);
+          const extractor = new ContextExtractor();
+          const extracted = extractor.extract(headers);
+          // B3 single finds a well-formed 16-digit trace id after the spoiled part: its call.
+          // (B3 with single-header injection names only `b3` in its fields: x-b3-* reads as missing.)
+          if (extracted.spanContext === undefined) assert.notEqual(extracted.status, 'valid');
+          else assert.equal(isSpanContextValid(extracted.spanContext), true);
+          const found = extractor.spanContextOf(headers);
+          if (typeof found === 'string') assert.notEqual(found, 'valid');
+          else assert.equal(isSpanContextValid(found), true);
+        });
+      }
+    }
+    it(`${carrierName}, upper-case hex ids: what the API's isSpanContextValid says`, () => {
+      propagation.disable();
+      propagation.setGlobalPropagator(propagator);
+      const extracted = new ContextExtractor().extract(
+        carrier(TRACE_ID.toUpperCase(), SPAN_ID.toUpperCase()),
+      );
+      if (extracted.spanContext !== undefined) {
+        assert.equal(isSpanContextValid(extracted.spanContext), true);
+      }
+    });
+  }
 });

@@ -1,7 +1,5 @@
 import {
   type Context,
-  INVALID_SPANID,
-  INVALID_TRACEID,
   propagation,
   ROOT_CONTEXT,
   type SpanContext,
@@ -10,7 +8,7 @@ import {
 } from '@opentelemetry/api';
 import { extractDatadogSpanContext } from './datadog-propagator';
 import { hasHeader, headerGetter, readHeader } from './headers';
-import { parseTraceparent, parseTraceparentBytes } from './traceparent';
+import { isHexId, parseTraceparent, parseTraceparentBytes } from './traceparent';
 
 /** What a message's headers said about the context that produced it. */
 export type ContextStatus = 'valid' | 'missing' | 'invalid';
@@ -220,17 +218,12 @@ function parseTraceparentBytesOf(headers: object): SpanContext | undefined {
 }
 
 /**
- * The propagator decides what a context is; this only turns away the API's
- * "no context" sentinels and ids of the wrong length (a regular expression per
- * id would cost as much as the rest of the extraction).
+ * The propagator decides what a context is; this turns away the API's "no
+ * context" sentinels and ids that are not hex of the right length, which
+ * a propagator may hand back unchecked (Jaeger's does).
  */
 function isUsable({ traceId, spanId }: SpanContext): boolean {
-  return (
-    traceId.length === 32 &&
-    spanId.length === 16 &&
-    traceId !== INVALID_TRACEID &&
-    spanId !== INVALID_SPANID
-  );
+  return isHexId(traceId, 32) && isHexId(spanId, 16);
 }
 
 function currentGlobalPropagator(): unknown {

@@ -47,6 +47,22 @@ function isNonZeroHex(text: string, start: number, length: number): boolean {
   return nonZero;
 }
 
+/**
+ * Whether `id` is `length` hex digits (either case, as the API's
+ * isValidTraceId/isValidSpanId accept) and not all '0': a loop, not a
+ * regular expression, on the per-message path.
+ */
+export function isHexId(id: string, length: number): boolean {
+  if (id.length !== length) return false;
+  let nonZero = false;
+  for (let i = 0; i < length; i++) {
+    const code = id.charCodeAt(i) | 0x20;
+    if (!isLowerHex(code)) return false;
+    if (code !== 0x30) nonZero = true;
+  }
+  return nonZero;
+}
+
 function hexValue(code: number): number {
   return code <= 0x39 ? code - 0x30 : code - 0x57;
 }

@@ -75,23 +75,50 @@ export async function startLocalKafka(options: LocalKafkaOptions): Promise<Local
   writeFileSync(log4jConfig, renderLog4j2Properties(join(home, 'server.log')));
   await formatStorage(java, { libsDir, log4jConfig, maxHeap: '256m' }, serverProperties);
 
-  const broker = spawnBroker(
-    java,
-    { libsDir, log4jConfig, maxHeap: '512m' },
-    serverProperties,
-    options.detached,
-  );
-  const record: LocalKafkaRecord = {
+  return serve(java, libsDir, options, {
     origin: 'local jars',
     brokers: [`127.0.0.1:${brokerPort}`],
-    pid: broker.pid,
+    pid: 0,
     home,
     version: options.version,
-  };
+  });
+}
+
+/**
+ * Starts the broker of `record` again, in its home: the same ports, the same
+ * data (after it was killed, e.g. by a test of what survives a broker crash).
+ */
+export async function restartLocalKafka(
+  record: LocalKafkaRecord,
+  options: Omit<LocalKafkaOptions, 'version'>,
+): Promise<LocalKafkaRecord> {
+  const java = findJava();
+  if (!java) throw new Error('java not found (set JAVA_HOME or put java on PATH)');
+  if (isLocalKafkaRunning(record)) throw new Error(`Kafka (pid ${record.pid}) still runs`);
+  stopsOnExit.delete(record.pid);
+  const libsDir = await ensureKafkaJars(options.root, record.version, options.log);
+  return serve(java, libsDir, { ...options, version: record.version }, record);
+}
+
+/** Runs the broker configured in `record.home` and waits until it serves. */
+async function serve(
+  java: string,
+  libsDir: string,
+  options: LocalKafkaOptions,
+  where: LocalKafkaRecord,
+): Promise<LocalKafkaRecord> {
+  const { home } = where;
+  const broker = spawnBroker(
+    java,
+    { libsDir, log4jConfig: join(home, 'log4j2.properties'), maxHeap: '512m' },
+    join(home, 'server.properties'),
+    options.detached,
+  );
+  const record: LocalKafkaRecord = { ...where, pid: broker.pid };
   writeFileSync(join(home, PID_FILE), `${record.pid}\n`);
   if (!options.detached) stopOnProcessExit(record.pid);
   options.log(
-    `started Apache Kafka ${options.version} (pid ${record.pid}) on 127.0.0.1:${brokerPort}; waiting until it serves`,
+    `started Apache Kafka ${options.version} (pid ${record.pid}) on ${record.brokers.join(',')}; waiting until it serves`,
   );
   try {
     await waitForKafka(record.brokers, {
