@@ -147,7 +147,7 @@ export type Figures = Record<string, number | string>;
 
 /**
  * Prints the figures of one part of the suite, and appends them to the file
- * named by FANIN_FAULTS_FIGURES (faults/run.ts prints them all at the end).
+ * named by FANIN_FAULTS_FIGURES (suite-runner.ts prints them all at the end of a run).
  */
 export function printFigures(part: string, figures: Figures): void {
   const width = Math.max(...Object.keys(figures).map((key) => key.length));
