@@ -81,6 +81,10 @@ export class Aggregator {
   private timer: NodeJS.Timeout | undefined;
   /** Orders of sealed windows waiting for their delivery. */
   private queuedOrders = 0;
+  /** Set by `stop`: no partition is claimed and no batch handled from then on. */
+  private stopping = false;
+  /** The batch being handled, settled either way. */
+  private batchDone: Promise<void> = Promise.resolve();
 
   constructor(
     kafka: Kafka,
@@ -127,14 +131,24 @@ export class Aggregator {
     await this.consumer.subscribe({ topic: this.topics.orders, fromBeginning: true });
     await this.consumer.run({
       autoCommit: false,
-      eachBatch: (payload) => this.handleBatch(payload),
+      eachBatch: (payload) => {
+        const handled = this.handleBatch(payload);
+        this.batchDone = handled.catch(() => {});
+        return handled;
+      },
     });
     this.timer = setInterval(() => this.sealEnded(Date.now()), 250);
   }
 
-  /** Emits every open window, commits, then stops consuming. */
+  /**
+   * Emits every open window, commits, then stops consuming. A rebalance or a
+   * batch arriving meanwhile claims nothing: a producer made after the
+   * delivery closed would stay connected and keep the process alive.
+   */
   async stop(): Promise<void> {
+    this.stopping = true;
     clearInterval(this.timer);
+    await this.batchDone;
     for (const [partition, task] of this.tasks)
       this.deliverLater(partition, task, task.windows.seal());
     await Promise.all([...this.tasks.values()].map((task) => task.chain));
@@ -144,6 +158,7 @@ export class Aggregator {
 
   /** Keeps what stays assigned; forgets revoked partitions' open windows (never committed). */
   private assign(partitions: Set<number>): void {
+    if (this.stopping) return;
     for (const [partition, task] of [...this.tasks]) {
       if (partitions.has(partition) && !task.fenced) continue;
       this.forget(partition);
@@ -181,11 +196,18 @@ export class Aggregator {
   }
 
   private async handleBatch({ batch, heartbeat }: EachBatchPayload): Promise<void> {
+    if (this.stopping) return;
     const task = this.taskOf(batch.partition);
     // Transactional: the earlier owner is fenced and the committed offset known.
-    await task.ready;
+    try {
+      await task.ready;
+    } catch (error) {
+      if (this.stopping) return;
+      throw error;
+    }
     for (const message of batch.messages) {
-      if (this.tasks.get(batch.partition) !== task || task.fenced) return; // revoked meanwhile
+      // Revoked, fenced or stopping meanwhile.
+      if (this.stopping || this.tasks.get(batch.partition) !== task || task.fenced) return;
       // Read again after a rebalance (kafkajs restarts from the committed offset): already held.
       if (task.nextOffset !== undefined && BigInt(message.offset) < BigInt(task.nextOffset))
         continue;
@@ -230,7 +252,7 @@ export class Aggregator {
           // Nothing of the segment was committed, so its orders are read again:
           // by the new owner when this one was fenced, else by this one.
           this.counts.failedDeliveries++;
-          if (this.tasks.get(partition) !== task) return;
+          if (this.stopping || this.tasks.get(partition) !== task) return;
           if (isFenced(error)) task.fenced = true;
           else this.rewind(partition, segment.firstOffset);
         }),

@@ -39,7 +39,10 @@ export interface Delivery {
   inFlight(): number;
   /** Orders of windows handed to `deliver` whose offsets are not committed yet. */
   uncommittedOrders(): number;
-  /** Commits what is pending and lets go of the producers. */
+  /**
+   * Commits what is pending and lets go of the producers; a claim that has
+   * not made its producer yet fails instead (nothing is left connected).
+   */
   close(): Promise<void>;
 }
 
@@ -62,12 +65,16 @@ class TransactionalDelivery implements Delivery {
   private readonly producers = new Map<number, Promise<Producer>>();
   private open = 0;
   private openOrders = 0;
+  private closed = false;
 
   constructor(private readonly setup: DeliverySetup) {}
 
   async claim(partition: number): Promise<string | undefined> {
     const { kafka, groupId, topics } = this.setup;
     await this.release(partition);
+    // Checked after the wait: from here to `producers.set` nothing yields, so
+    // `close` either sees this producer or this claim sees `closed`.
+    if (this.closed) throw new Error(`partition ${partition} claimed after the delivery closed`);
     const producer = kafka.producer({
       transactionalId: `${groupId}-${topics.orders}-${partition}`,
       idempotent: true,
@@ -142,6 +149,7 @@ class TransactionalDelivery implements Delivery {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await Promise.all([...this.producers.keys()].map((partition) => this.release(partition)));
   }
 }

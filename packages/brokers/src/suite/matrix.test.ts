@@ -93,13 +93,28 @@ describe('renderReport', () => {
     assert.match(lines[1] ?? '', /^PASS\s+k3\s+r3\s+14\/14\s+exit 0\s+60 s$/);
     assert.match(lines[2] ?? '', /^FAIL\s+k4\s+r3\s+13\/14\s+exit 1/);
     assert.ok(lines.includes('  ✖ k4 + r3: x'));
-    assert.equal(lines.at(-1), 'matrix: 27 passed, 1 failed');
+    assert.equal(lines.at(-1), 'matrix: 27 passed, 1 not passed');
+  });
+
+  it('counts a cancelled test file (its process outlived the timeout) as not passed', () => {
+    const lines = renderReport(
+      [
+        result({
+          exit: 1,
+          counts: { tests: 309, pass: 308, fail: 0 },
+          failing: ['dist/x.test.js'],
+        }),
+      ],
+      'matrix',
+    );
+    assert.match(lines[1] ?? '', /^FAIL\s+k3\s+r3\s+308\/309\s+exit 1/);
+    assert.equal(lines.at(-1), 'matrix: 308 passed, 1 not passed');
   });
 
   it('counts a run that died before its summary as a failure', () => {
     const lines = renderReport([result({ exit: 'SIGKILL', counts: undefined })], 'containers');
     assert.match(lines[1] ?? '', /^FAIL/);
-    assert.equal(lines.at(-1), 'containers: 0 passed, 1 failed');
+    assert.equal(lines.at(-1), 'containers: 0 passed, 1 not passed');
   });
 });
 
