@@ -240,6 +240,7 @@ export async function runDemo(options: DemoOptions, env: DemoEnvironment): Promi
     );
   }, 1_000);
   let group: GroupReport | undefined;
+  let stopped = false;
   try {
     await downstream.start();
     await aggregation.start();
@@ -256,12 +257,15 @@ export async function runDemo(options: DemoOptions, env: DemoEnvironment): Promi
     // Every order in a committed aggregate: the killed process's windows re-aggregated by their new owner.
     if (!(await waitUntil(() => covered(allSpans(), produced, downstream.received), 90_000)))
       env.print('  ! not every order reached a committed aggregate within 90 s');
+    stopped = true;
     await aggregation.stop();
     // A marker after every result: once downstream reads it, it has read every committed result.
     await downstream.readToEnd(producer, runId, 60_000);
     group = aggregation.group?.report();
   } finally {
     clearInterval(progress);
+    // On a failed run too: a consumer left connected keeps the process alive.
+    if (!stopped) await aggregation.stop().catch(() => {});
     await downstream.stop();
     await producer.disconnect();
   }
