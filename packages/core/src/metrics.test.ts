@@ -174,6 +174,40 @@ describe('metrics', () => {
     assert.equal(sendDuration[0]?.attributes['messaging.operation.name'], 'send');
   });
 
+  it('one consumed count per attribute set, however many messages share it', async () => {
+    const { settings, collect } = metered();
+    const onPartition = (partition: string | undefined): MessageReader<TestMessage> => ({
+      ...reader,
+      spanAttributes: () =>
+        partition === undefined ? {} : { 'messaging.destination.partition.id': partition },
+    });
+    const consume = (partition: string | undefined, fail = false) =>
+      traceMessage(
+        settings,
+        () => ({ destination: 'orders', message: { headers: {} }, reader: onPartition(partition) }),
+        () => {
+          if (fail) throw new Error('handler failed');
+        },
+      );
+    for (const partition of ['0', '1', '0', '0', '', undefined]) consume(partition);
+    assert.throws(() => consume('1', true), /handler failed/);
+    const { points } = await collect();
+    const counts = points('messaging.client.consumed.messages').map((p) => [
+      p.attributes['messaging.destination.partition.id'],
+      p.attributes['error.type'],
+      p.value,
+    ]);
+    assert.deepEqual(counts, [
+      ['0', undefined, 3],
+      ['1', undefined, 1],
+      ['', undefined, 1],
+      [undefined, undefined, 1],
+      ['1', 'Error', 1],
+    ]);
+    const durations = points('messaging.process.duration').map((p) => (p.value as Histogram).count);
+    assert.deepEqual(durations, [3, 1, 1, 1, 1]);
+  });
+
   it('nothing with recordMetrics: false', async () => {
     const { settings, collect } = metered({ recordMetrics: false });
     traceBatch(

@@ -50,37 +50,57 @@ export function metricAttributes(spanAttributes: Attributes): Attributes {
   return attributes;
 }
 
-/** A key naming a metric attribute set, cheaper than the SDK's own hash of it. */
-function keyOf(attributes: Attributes, errorType: string | undefined): string {
-  let key = errorType ?? '';
-  for (const name of METRIC_ATTRIBUTES) key += `\u0000${String(attributes[name] ?? '')}`;
-  return key;
+/** A metric attribute value as a map key: arrays (never expected here) by their text, not identity. */
+type KeyValue = string | number | boolean | undefined;
+const keyValueOf = (value: unknown): KeyValue =>
+  typeof value === 'object' && value !== null ? String(value) : (value as KeyValue);
+
+interface TallyEntry {
+  attributes: Attributes;
+  count: number;
 }
+
+/** One level of the tally's lookup: a value of the next metric attribute to the level after it. */
+type TallyLevel = Map<KeyValue, TallyLevel | TallyEntry>;
 
 /**
  * A message count per attribute set, kept here and handed to the SDK when it
  * collects (an observable counter): a count per message then costs an
- * addition, not an SDK record (which hashes the attributes each time).
+ * addition, not an SDK record (which hashes the attributes each time). The
+ * set is found by one map lookup per metric attribute, so a message whose
+ * set was seen before allocates nothing.
  */
 class MessageTally {
-  private readonly counts = new Map<string, { attributes: Attributes; count: number }>();
+  private readonly root: TallyLevel = new Map();
+  private readonly entries: TallyEntry[] = [];
 
   /** Counts `messages` for the metric attributes of `attributes`; returns those (kept, not copied). */
   add(attributes: Attributes, messages: number, errorType: string | undefined): Attributes {
-    const key = keyOf(attributes, errorType);
-    const entry = this.counts.get(key);
-    if (entry !== undefined) {
-      entry.count += messages;
-      return entry.attributes;
+    let level = this.root;
+    let key: KeyValue = errorType;
+    for (const name of METRIC_ATTRIBUTES) {
+      let next = level.get(key) as TallyLevel | undefined;
+      if (next === undefined) {
+        next = new Map();
+        level.set(key, next);
+      }
+      level = next;
+      key = keyValueOf(attributes[name]);
     }
-    const recorded = metricAttributes(attributes);
-    if (errorType !== undefined) recorded[ATTR_ERROR_TYPE] = errorType;
-    this.counts.set(key, { attributes: recorded, count: messages });
-    return recorded;
+    let entry = level.get(key) as TallyEntry | undefined;
+    if (entry === undefined) {
+      const recorded = metricAttributes(attributes);
+      if (errorType !== undefined) recorded[ATTR_ERROR_TYPE] = errorType;
+      entry = { attributes: recorded, count: 0 };
+      level.set(key, entry);
+      this.entries.push(entry);
+    }
+    entry.count += messages;
+    return entry.attributes;
   }
 
   observe(result: ObservableResult): void {
-    for (const { attributes, count } of this.counts.values()) result.observe(count, attributes);
+    for (const { attributes, count } of this.entries) result.observe(count, attributes);
   }
 }
 
