@@ -6,7 +6,7 @@ import {
 } from '@fanin/core/adapter';
 import type { Producer, TopicOffsets, Transaction } from './api';
 import type { KafkaTracingSettings } from './config';
-import { traceSenders } from './producer';
+import { traceSenders } from './senders';
 
 export const ATTR_FANIN_TRANSACTION_OFFSET_PARTITIONS = 'fanin.transaction.offset_partitions';
 
