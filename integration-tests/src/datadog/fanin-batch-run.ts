@@ -2,6 +2,7 @@
 // instrumentation (with a stand-in for kafkajs's consumer, so no broker is
 // needed), with fanin's defaults, one message per distinct producer.
 import { KafkaJsInstrumentation } from '@fanin/instrumentation-kafkajs';
+import { standInBatchPayload } from '@fanin/test-utils';
 import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { type FaninBatchScenario, faninBatchTopic } from './dd-job';
 import { faninLinks, tracestateOfLength } from './link-scenarios';
@@ -27,16 +28,7 @@ function standInKafkajs() {
 }
 
 function payload(topic: string, messages: KafkaMessage[]): EachBatchPayload {
-  return {
-    batch: { topic, partition: 0, highWatermark: String(messages.length), messages },
-    resolveOffset: () => {},
-    heartbeat: async () => {},
-    pause: () => () => {},
-    commitOffsetsIfNecessary: async () => {},
-    uncommittedOffsets: () => ({ topics: [] }),
-    isRunning: () => true,
-    isStale: () => false,
-  } as unknown as EachBatchPayload;
+  return standInBatchPayload(messages, topic, 0) as unknown as EachBatchPayload;
 }
 
 export interface FaninBatchResult {

@@ -1,4 +1,4 @@
-import { testTraceparent } from '@fanin/test-utils';
+import { standInBatchPayload, testTraceparent } from '@fanin/test-utils';
 import type { InstrumentationModuleDefinition } from '@opentelemetry/instrumentation';
 import type { ConsumedBatch, ConsumedMessage, EachBatchPayload, EachMessagePayload } from '../api';
 import type { KafkaApiConfig } from '../config';
@@ -117,14 +117,5 @@ export function batchPayload(
   topic = 'orders',
   partition = 3,
 ): FullBatchPayload {
-  return {
-    batch: { topic, partition, highWatermark: String(messages.length), messages },
-    resolveOffset: () => {},
-    heartbeat: async () => {},
-    pause: () => () => {},
-    commitOffsetsIfNecessary: async () => {},
-    uncommittedOffsets: () => ({ topics: [] }),
-    isRunning: () => true,
-    isStale: () => false,
-  };
+  return standInBatchPayload(messages, topic, partition);
 }
