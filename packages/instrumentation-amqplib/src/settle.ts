@@ -74,12 +74,14 @@ export function endDelivery(
       : details;
   recordSettlement(span, settlement, reported);
   const { consumeEndHook } = settings.config;
-  callHook('consumeEndHook', consumeEndHook, span, {
-    queue: delivery.queue,
-    message: delivery.message,
-    settlement,
-    requeue: details.requeue,
-  });
+  if (consumeEndHook !== undefined) {
+    callHook('consumeEndHook', consumeEndHook, span, {
+      queue: delivery.queue,
+      message: delivery.message,
+      settlement,
+      requeue: details.requeue,
+    });
+  }
   try {
     span.end();
   } catch (error) {
@@ -99,11 +101,13 @@ export function traceSettle(
   name: SettleMethodName,
   method: SettleMethod,
 ): SettleMethod {
-  const describe = SETTLE_METHODS[name] as (...args: unknown[]) => SettleRequest;
-  return function tracedSettle(this: unknown, ...args: unknown[]) {
-    const result = method.apply(this, args);
+  const describe = SETTLE_METHODS[name] as (a?: unknown, b?: unknown, c?: unknown) => SettleRequest;
+  // Called once per message: the arguments are passed on as they came, not copied into arrays.
+  return function tracedSettle(this: unknown, a?: unknown, b?: unknown, c?: unknown) {
+    // biome-ignore lint/complexity/noArguments: forwards every argument without copying them
+    const result = method.apply(this, arguments as unknown as unknown[]);
     try {
-      settle(settings(), deliveries, this, describe(...args));
+      settle(settings(), deliveries, this, describe(a, b, c));
     } catch (error) {
       diag.error(`fanin: could not record ${name}; the settlement itself went out`, error);
     }
@@ -153,18 +157,20 @@ export type ChannelEmit = (this: unknown, event: string | symbol, ...args: unkno
  * there, saying so.
  */
 export function traceChannelEmit(deliveries: Deliveries, emit: ChannelEmit): ChannelEmit {
-  return function tracedEmit(this: unknown, event, ...args) {
+  // Called for every delivery: the arguments are passed on as they came, not copied into arrays.
+  return function tracedEmit(this: unknown, event, error?: unknown) {
     if (event === 'error' || event === 'close') {
       try {
         // A channel emits `error`, then `close`: the close forgets its tracker.
         const pending =
           event === 'close' ? deliveries.close(this) : (deliveries.of(this)?.takeAll() ?? []);
         const settlement = event === 'error' ? 'channel_error' : 'channel_closed';
-        for (const delivery of pending) endDelivery(delivery, settlement, { error: args[0] });
+        for (const delivery of pending) endDelivery(delivery, settlement, { error });
       } catch (error) {
         diag.error('fanin: could not end the spans of a closed channel', error);
       }
     }
-    return emit.call(this, event, ...args);
+    // biome-ignore lint/complexity/noArguments: forwards every argument without copying them
+    return emit.apply(this, arguments as unknown as [string | symbol, ...unknown[]]);
   };
 }
