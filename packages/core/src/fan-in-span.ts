@@ -14,7 +14,7 @@ import { chunkLinks, DATADOG_CHARACTERS, type LinkChunks, type LinkLimits } from
 import { samplerNeedsLinks } from './link-aware-sampler';
 import type { LinkSet } from './links';
 import type { LinkTotals } from './metrics';
-import { endAll, type OpenSpan, openSpan } from './open-span';
+import { endAll, endSpan, type OpenSpan, openSpan } from './open-span';
 import {
   ATTR_FANIN_CONTEXT_COUNT,
   ATTR_FANIN_LINKS_DROPPED,
@@ -105,7 +105,7 @@ export function startFanInSpan(tracer: Tracer, options: FanInSpanOptions): FanIn
     span.addLinks(chunks.kept);
     span.setAttributes(totals(links, chunks));
   } catch (error) {
-    endAll([span]);
+    endSpan(span);
     throw error;
   }
   return withSpillSpans(tracer, options, span, parentContext, links, chunks);
@@ -158,7 +158,7 @@ function withSpillSpans(
     }
   } catch (error) {
     endAll(spillSpans);
-    endAll([span]);
+    endSpan(span);
     throw error;
   }
   return {

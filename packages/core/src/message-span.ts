@@ -65,11 +65,9 @@ export function startMessageSpan(tracer: Tracer, options: MessageSpanOptions): M
   const linkAtStart = link !== undefined && samplerNeedsLinks();
   const span = tracer.startSpan(
     options.name,
-    {
-      kind: options.kind ?? SpanKind.CONSUMER,
-      attributes: options.attributes,
-      ...(linkAtStart && { links: [link] }),
-    },
+    linkAtStart
+      ? { kind: options.kind ?? SpanKind.CONSUMER, attributes: options.attributes, links: [link] }
+      : { kind: options.kind ?? SpanKind.CONSUMER, attributes: options.attributes },
     parent,
   );
   if (link !== undefined && !linkAtStart && span.isRecording()) span.addLink(link);

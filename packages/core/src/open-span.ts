@@ -9,15 +9,18 @@ export interface OpenSpan {
   end(endTime?: TimeInput): void;
 }
 
-/** Ends each span, never throwing (a span from a foreign tracer may). */
-export function endAll(spans: readonly Span[], endTime?: TimeInput): void {
-  for (const span of spans) {
-    try {
-      span.end(endTime);
-    } catch (error) {
-      diag.debug('fanin: could not end a span', error);
-    }
+/** Ends a span, never throwing (a span from a foreign tracer may). */
+export function endSpan(span: Span, endTime?: TimeInput): void {
+  try {
+    span.end(endTime);
+  } catch (error) {
+    diag.debug('fanin: could not end a span', error);
   }
+}
+
+/** Ends each span, never throwing. */
+export function endAll(spans: readonly Span[], endTime?: TimeInput): void {
+  for (const span of spans) endSpan(span, endTime);
 }
 
 /** An OpenSpan for `span` and the spans started with it, ended once, children first. */
@@ -29,8 +32,8 @@ export function openSpan(span: Span, context: Context, children: readonly Span[]
     end(endTime) {
       if (ended) return;
       ended = true;
-      endAll(children, endTime);
-      endAll([span], endTime);
+      if (children.length > 0) endAll(children, endTime);
+      endSpan(span, endTime);
     },
   };
 }
