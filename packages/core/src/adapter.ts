@@ -36,7 +36,7 @@ export {
   METRIC_FANIN_MESSAGES_WITHOUT_CONTEXT,
   METRIC_PROCESS_DURATION,
 } from './metrics';
-export type { OpenSpan } from './open-span';
+export { endSpan, type OpenSpan } from './open-span';
 export type { HookCall } from './operation';
 export {
   callHook,

@@ -5,6 +5,7 @@ import {
   type Span,
   type SpanContext,
   SpanKind,
+  type SpanOptions,
   type Tracer,
   trace,
 } from '@opentelemetry/api';
@@ -63,13 +64,12 @@ export function startMessageSpan(tracer: Tracer, options: MessageSpanOptions): M
   // The link is added once the span records (the SDK then checks it once, not
   // twice), unless a sampler decides on links.
   const linkAtStart = link !== undefined && samplerNeedsLinks();
-  const span = tracer.startSpan(
-    options.name,
-    linkAtStart
-      ? { kind: options.kind ?? SpanKind.CONSUMER, attributes: options.attributes, links: [link] }
-      : { kind: options.kind ?? SpanKind.CONSUMER, attributes: options.attributes },
-    parent,
-  );
+  const spanOptions: SpanOptions = {
+    kind: options.kind ?? SpanKind.CONSUMER,
+    attributes: options.attributes,
+  };
+  if (linkAtStart) spanOptions.links = [link];
+  const span = tracer.startSpan(options.name, spanOptions, parent);
   if (link !== undefined && !linkAtStart && span.isRecording()) span.addLink(link);
   const started = openSpan(span, trace.setSpan(parent, span)) as MessageSpan;
   started.producer = producer;

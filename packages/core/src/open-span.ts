@@ -32,7 +32,7 @@ export function openSpan(span: Span, context: Context, children: readonly Span[]
     end(endTime) {
       if (ended) return;
       ended = true;
-      if (children.length > 0) endAll(children, endTime);
+      endAll(children, endTime);
       endSpan(span, endTime);
     },
   };

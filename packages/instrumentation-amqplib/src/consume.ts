@@ -1,4 +1,5 @@
 import {
+  endSpan,
   type MessageDescription,
   recordSettlementAttributes,
   runInSpan,
@@ -108,7 +109,7 @@ function track(
   const tag = message.fields?.deliveryTag;
   if (typeof tag !== 'number') {
     // Nothing to settle it by: end it now rather than leave it open.
-    span.end();
+    endSpan(span);
     return undefined;
   }
   const delivery: PendingDelivery = {

@@ -1,5 +1,6 @@
 import {
   callHook,
+  endSpan,
   recordSettlement,
   recordSettlementSpan,
   type SettingsSource,
@@ -82,11 +83,7 @@ export function endDelivery(
       requeue: details.requeue,
     });
   }
-  try {
-    span.end();
-  } catch (error) {
-    diag.debug('fanin: could not end the span of a delivery', error);
-  }
+  endSpan(span);
 }
 
 /**
@@ -158,14 +155,14 @@ export type ChannelEmit = (this: unknown, event: string | symbol, ...args: unkno
  */
 export function traceChannelEmit(deliveries: Deliveries, emit: ChannelEmit): ChannelEmit {
   // Called for every delivery: the arguments are passed on as they came, not copied into arrays.
-  return function tracedEmit(this: unknown, event, error?: unknown) {
+  return function tracedEmit(this: unknown, event, reason?: unknown) {
     if (event === 'error' || event === 'close') {
       try {
         // A channel emits `error`, then `close`: the close forgets its tracker.
         const pending =
           event === 'close' ? deliveries.close(this) : (deliveries.of(this)?.takeAll() ?? []);
         const settlement = event === 'error' ? 'channel_error' : 'channel_closed';
-        for (const delivery of pending) endDelivery(delivery, settlement, { error });
+        for (const delivery of pending) endDelivery(delivery, settlement, { error: reason });
       } catch (error) {
         diag.error('fanin: could not end the spans of a closed channel', error);
       }
