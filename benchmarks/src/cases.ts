@@ -68,7 +68,8 @@ export const CASES: readonly CaseInfo[] = [
     title: 'amqplib batches, real RabbitMQ',
     modes:
       'none: hand-written batching (prefetch + ack(last, true)); official: the same code under ' +
-      '@opentelemetry/instrumentation-amqplib; fanin: consumeBatch',
+      '@opentelemetry/instrumentation-amqplib; floor: the same code inside the hand-written ' +
+      'reference fan-in (one span, a link per producer); fanin: consumeBatch',
   },
   {
     id: 'kafkajs-each-message',

@@ -6,8 +6,9 @@
 /**
  * What a worker process traces with (never more than one instrumentation):
  * nothing, the official instrumentation, fanin's, the hand-written reference
- * fan-in (`floor`, `floor-bare`), fanin with the link-aware sampler of
- * @fanin/core, or fanin with an SDK MeterProvider (`fanin-metrics`; see modes.ts).
+ * (`floor`, `floor-bare`; `floor-metrics` with the conventions' per-message
+ * duration histogram), fanin with the link-aware sampler of @fanin/core, or
+ * fanin with an SDK MeterProvider (`fanin-metrics`; see modes.ts).
  */
 export type Mode =
   | 'none'
@@ -16,6 +17,7 @@ export type Mode =
   | 'fanin-metrics'
   | 'floor'
   | 'floor-bare'
+  | 'floor-metrics'
   | 'fanin-link-sampler';
 
 export const MODES: readonly Mode[] = [
@@ -25,6 +27,7 @@ export const MODES: readonly Mode[] = [
   'fanin-metrics',
   'floor',
   'floor-bare',
+  'floor-metrics',
   'fanin-link-sampler',
 ];
 

@@ -8,7 +8,11 @@ export interface ModeInfo {
   floor?: { linkAttributes: boolean };
   /** Whether the SDK sampler (sampling rows) is wrapped in @fanin/core's LinkAwareSampler. */
   linkAwareSampler: boolean;
-  /** Whether an SDK MeterProvider is registered too, so the instrumentation records its metrics. */
+  /**
+   * Whether an SDK MeterProvider is registered too, so the instrumentation
+   * (or, in `floor-metrics`, the hand-written eachMessage reference) records
+   * its metrics.
+   */
   metrics?: boolean;
 }
 
@@ -22,6 +26,12 @@ const MODE_INFO: Record<Mode, ModeInfo> = {
     instrumentation: 'none',
     floor: { linkAttributes: false },
     linkAwareSampler: false,
+  },
+  'floor-metrics': {
+    instrumentation: 'none',
+    floor: { linkAttributes: true },
+    linkAwareSampler: false,
+    metrics: true,
   },
   'fanin-link-sampler': { instrumentation: 'fanin', linkAwareSampler: true },
 };

@@ -17,8 +17,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --quick            every case briefly, small counts (CI); checks counts, never times
   --only a,b         only rows named so, or whose name starts with one of these
                      followed by - or / (kafkajs-each-batch/1000, amqplib-broker)
-  --modes m,n        only these modes (none, official, fanin; floor, floor-bare and
-                     fanin-link-sampler where a row has them)
+  --modes m,n        only these modes (none, official, fanin; fanin-metrics, floor,
+                     floor-bare, floor-metrics and fanin-link-sampler where a row has them)
   --reps n           repetitions per case and mode (default: 3, quick: 1)
   --cpu-prof         profile each worker (node --cpu-prof) and print its top self-time functions
   --help             this text

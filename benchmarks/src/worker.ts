@@ -1,5 +1,7 @@
 import { floorEachBatch } from './floor/floor-each-batch';
-import type { Job, Sample, WorkerReport } from './model';
+import { floorEachMessage } from './floor/floor-each-message';
+import { SYNTHETIC_GROUP } from './kafkajs/captured-consumer';
+import type { Job, Mode, Sample, WorkerReport } from './model';
 import { modeInfo } from './modes';
 import { runAmqplibBatch, runAmqplibConsume } from './scenarios/amqplib-broker';
 import { runConfluentBroker } from './scenarios/confluent-broker';
@@ -23,23 +25,19 @@ async function runJob(job: Job): Promise<Sample[]> {
   const sampling = 'sampling' in job.params ? job.params.sampling : undefined;
   const tracing = installTracing(sampling && samplerFor(sampling, mode.linkAwareSampler));
   const { floor } = mode;
-  const wrapsEachBatch =
-    job.scenario === 'kafkajs-each-batch-synthetic' ||
-    ((job.scenario === 'kafkajs-broker' || job.scenario === 'confluent-broker') &&
-      job.params.handler === 'eachBatch');
-  if (floor && !wrapsEachBatch) {
-    throw new Error(`mode ${job.mode} only wraps an eachBatch handler`);
+  if (floor && !floorModesOf(job).includes(job.mode)) {
+    throw new Error(`${job.scenario} has no reference for mode ${job.mode}`);
   }
+  const meterProvider = mode.metrics ? installMetrics() : undefined;
   const harness: Harness = {
     tracing,
     instrument: (library) =>
-      instrument(
-        library,
-        mode.instrumentation,
-        tracing.provider,
-        mode.metrics ? installMetrics() : undefined,
-      ),
+      instrument(library, mode.instrumentation, tracing.provider, meterProvider),
     wrapEachBatch: (handler) => (floor ? floorEachBatch(handler, floor) : handler),
+    wrapEachMessage: (handler) =>
+      floor
+        ? floorEachMessage(handler, meterProvider && { meterProvider, groupId: groupOf(job) })
+        : handler,
   };
   switch (job.scenario) {
     case 'kafkajs-each-batch-synthetic':
@@ -55,6 +53,29 @@ async function runJob(job: Job): Promise<Sample[]> {
     case 'amqplib-broker-consume':
       return runAmqplibConsume(harness, job.params);
   }
+}
+
+/** The hand-written reference modes a job's scenario can run. */
+function floorModesOf(job: Job): readonly Mode[] {
+  switch (job.scenario) {
+    case 'kafkajs-each-batch-synthetic':
+    case 'confluent-broker':
+      return ['floor', 'floor-bare'];
+    case 'kafkajs-each-message-synthetic':
+      return ['floor', 'floor-metrics'];
+    case 'amqplib-broker-batch':
+      return ['floor'];
+    case 'kafkajs-broker':
+      return job.params.handler === 'eachBatch'
+        ? ['floor', 'floor-bare']
+        : ['floor', 'floor-metrics'];
+    case 'amqplib-broker-consume':
+      return [];
+  }
+}
+
+function groupOf(job: Job): string {
+  return job.scenario === 'kafkajs-broker' ? job.params.groupId : SYNTHETIC_GROUP;
 }
 
 function report(message: WorkerReport): void {

@@ -1,11 +1,21 @@
-import { context, type Span, SpanKind, trace } from '@opentelemetry/api';
+import { context, SpanKind, trace } from '@opentelemetry/api';
 import type { EachBatchHandler, KafkaMessage } from 'kafkajs';
-import { headerText, parseTraceparent, producerKey } from './parse-traceparent';
+import { type FloorMessageReader, linkProducers } from './link-producers';
 
 export interface FloorOptions {
   /** Whether each link carries `messaging.kafka.offset` (`floor`) or nothing (`floor-bare`). */
   linkAttributes: boolean;
 }
+
+const traceparentOf = (message: KafkaMessage): unknown => message.headers?.traceparent;
+const WITH_OFFSET: FloorMessageReader<KafkaMessage> = {
+  traceparent: traceparentOf,
+  linkAttributes: (message) => ({ 'messaging.kafka.offset': Number(message.offset) }),
+};
+const BARE: FloorMessageReader<KafkaMessage> = {
+  traceparent: traceparentOf,
+  linkAttributes: () => undefined,
+};
 
 /**
  * The reference fan-in: the least a hand-written eachBatch wrapper on the
@@ -18,32 +28,15 @@ export interface FloorOptions {
  */
 export function floorEachBatch(handler: EachBatchHandler, options: FloorOptions): EachBatchHandler {
   const tracer = trace.getTracer('fanin-benchmarks-floor');
+  const reader = options.linkAttributes ? WITH_OFFSET : BARE;
   return async (payload) => {
     const { batch } = payload;
     const span = tracer.startSpan(`process ${batch.topic}`, { kind: SpanKind.CONSUMER });
-    if (span.isRecording()) linkProducers(span, batch.messages, options.linkAttributes);
+    if (span.isRecording()) linkProducers(span, batch.messages, reader);
     try {
       await context.with(trace.setSpan(context.active(), span), handler, undefined, payload);
     } finally {
       span.end();
     }
   };
-}
-
-function linkProducers(span: Span, messages: KafkaMessage[], withAttributes: boolean): void {
-  const seen = new Set<string>();
-  for (const message of messages) {
-    const text = headerText(message.headers?.traceparent);
-    if (text === undefined) continue;
-    const producer = parseTraceparent(text);
-    if (producer === undefined) continue;
-    const key = producerKey(text);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    span.addLink(
-      withAttributes
-        ? { context: producer, attributes: { 'messaging.kafka.offset': Number(message.offset) } }
-        : { context: producer },
-    );
-  }
 }

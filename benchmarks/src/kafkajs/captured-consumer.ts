@@ -2,6 +2,9 @@ import type { ConsumerRunConfig } from 'kafkajs';
 import { captureConsumerRuns } from './handler-capture';
 import { loadKafkajs } from './load';
 
+/** The consumer group of the in-process cases. */
+export const SYNTHETIC_GROUP = 'bench-synthetic';
+
 /**
  * Starts a real kafkajs consumer (whose `run` is captured, see
  * handler-capture.ts) with `config`, after `instrument` registered the
@@ -20,6 +23,6 @@ export async function capturedRunConfig(
     brokers: ['127.0.0.1:9'],
     logLevel: logLevel.NOTHING,
   });
-  await kafka.consumer({ groupId: 'bench-synthetic' }).run(config);
+  await kafka.consumer({ groupId: SYNTHETIC_GROUP }).run(config);
   return runs.last();
 }

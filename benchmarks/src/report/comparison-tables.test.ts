@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { floorTable } from './floor-table';
+import { metricsTable } from './metrics-table';
 import { samplingTable } from './sampling-table';
 import { testRow } from './test-rows';
 
@@ -37,8 +38,66 @@ describe('floorTable', () => {
     ]);
   });
 
+  it('gives the eachMessage row against its floor too', () => {
+    const message = { caseId: 'kafkajs-each-message' as const, variant: '' };
+    const both = floorTable([
+      testRow(message, 'none', [200]),
+      testRow(message, 'fanin', [2_200]),
+      testRow(message, 'floor', [1_200]),
+    ]);
+    assert.deepEqual(line(both, '4. kafkajs-each-message').slice(1, 6), [
+      '1',
+      'floor',
+      '+2,000',
+      '+1,000',
+      '2.00',
+    ]);
+  });
+
   it('is empty without a floor row', () => {
     assert.equal(floorTable([testRow(batch, 'none', [100]), testRow(batch, 'fanin', [200])]), '');
+  });
+});
+
+describe('metricsTable', () => {
+  const message = { caseId: 'kafkajs-each-message' as const, variant: '' };
+  const table = metricsTable([
+    testRow(message, 'none', [100]),
+    testRow(message, 'fanin', [1_100]),
+    testRow(message, 'fanin-metrics', [1_300]),
+    testRow(message, 'floor', [600]),
+    testRow(message, 'floor-metrics', [900]),
+  ]);
+  const cells = (spansBy: string) =>
+    table
+      .split('\n')
+      .map((text) => text.split('|').map((cell) => cell.trim()))
+      .find((row) => row[3] === spansBy)
+      ?.slice(1, -1);
+
+  it('sets spans + metrics against spans alone, for fanin and for the floor', () => {
+    assert.deepEqual(cells('fanin'), [
+      'kafkajs-each-message',
+      '1',
+      'fanin',
+      '+1,000',
+      '+1,200',
+      '1.20',
+      '+1,000',
+      '+1,200',
+      '1.20',
+    ]);
+    assert.deepEqual(cells('floor')?.slice(3, 6), ['+500', '+800', '1.60']);
+  });
+
+  it('leaves out a pair that did not run both modes', () => {
+    const fanin = metricsTable([
+      testRow(message, 'none', [100]),
+      testRow(message, 'fanin', [1_100]),
+      testRow(message, 'fanin-metrics', [1_300]),
+      testRow(message, 'floor', [600]),
+    ]);
+    assert.equal(fanin.split('\n').filter((text) => text.includes('| floor |')).length, 0);
   });
 });
 

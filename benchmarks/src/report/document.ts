@@ -59,7 +59,7 @@ export function markdownReport(run: RunRecord): string {
   if (metrics) {
     parts.push(
       '',
-      "**Spans and metrics against spans alone** (fanin with an SDK MeterProvider recording its metrics, extra per message over none, as a multiple of fanin's without; same run)",
+      "**Spans and metrics against spans alone** (fanin with an SDK MeterProvider recording its metrics, extra per message over none, as a multiple of fanin's without; beside it the hand-written floor with and without one `messaging.process.duration` record per message; same run)",
       '',
       metrics,
     );

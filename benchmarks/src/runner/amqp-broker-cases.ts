@@ -1,21 +1,24 @@
 import type { RowKey } from '../cases';
-import type { AmqpBrokerParams, Job, Mode } from '../model';
+import { type AmqpBrokerParams, BASE_MODES, type Job, type Mode } from '../model';
 import { deleteQueue, fillQueues } from '../setup/amqp-queues';
 import type { RunContext } from './context';
 import { rotated } from './rotation';
 
 interface AmqpRow {
   key: RowKey;
+  modes: readonly Mode[];
   job: (mode: Mode, params: AmqpBrokerParams) => Job;
 }
 
 const ROWS: AmqpRow[] = [
   {
     key: { caseId: 'amqplib-broker-batch', variant: '' },
+    modes: [...BASE_MODES, 'floor'],
     job: (mode, params) => ({ scenario: 'amqplib-broker-batch', mode, params }),
   },
   {
     key: { caseId: 'amqplib-broker-consume', variant: '' },
+    modes: BASE_MODES,
     job: (mode, params) => ({ scenario: 'amqplib-broker-consume', mode, params }),
   },
 ];
@@ -36,14 +39,14 @@ export async function runAmqpBrokerCases(
   let version: string | undefined;
   const rows = ROWS.filter((row) => context.selected([row.key]).length > 0);
   if (rows.length === 0) return version;
-  context.plan(rows.map((row) => row.key));
+  for (const row of rows) context.plan([row.key], row.modes);
   const { settings } = context;
   const repetitions = context.repetitions(settings.brokerRepetitions);
   for (let repetition = 0; repetition < repetitions; repetition++) {
     for (const [index, row] of rows.entries()) {
       const queueOf = (mode: Mode) =>
         `fanin-bench-${context.runId}-${row.key.caseId}-${mode}-${repetition + 1}`;
-      const modes = context.modesOf();
+      const modes = context.modesOf(row.modes);
       try {
         version = await fillQueues(url, modes.map(queueOf), settings.brokerMessages);
       } catch (error) {

@@ -13,7 +13,12 @@ export interface InProcessRow {
 }
 
 const FLOOR_MODES: readonly Mode[] = [...BASE_MODES, 'fanin-metrics', 'floor', 'floor-bare'];
-const EACH_MESSAGE_MODES: readonly Mode[] = [...BASE_MODES, 'fanin-metrics'];
+const EACH_MESSAGE_MODES: readonly Mode[] = [
+  ...BASE_MODES,
+  'fanin-metrics',
+  'floor',
+  'floor-metrics',
+];
 const SAMPLING_MODES: readonly Mode[] = ['none', 'floor', 'fanin', 'fanin-link-sampler'];
 
 /**

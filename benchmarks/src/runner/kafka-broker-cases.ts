@@ -20,7 +20,7 @@ const ROWS: Array<{
     key: { caseId: 'kafkajs-broker-each-message', variant: '' },
     scenario: 'kafkajs-broker',
     handler: 'eachMessage',
-    modes: BASE_MODES,
+    modes: [...BASE_MODES, 'floor'],
   },
   {
     key: { caseId: 'confluent-broker-each-batch', variant: '' },

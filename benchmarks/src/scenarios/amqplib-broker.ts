@@ -2,6 +2,7 @@ import { consumeBatch } from '@fanin/instrumentation-amqplib';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import { consumeInHandWrittenBatches } from '../amqplib/hand-written-batching';
 import { loadAmqplib } from '../amqplib/load';
+import { floorAmqpBatch } from '../floor/floor-amqp-batch';
 import { openWindow } from '../measure/window';
 import type { AmqpBrokerParams, Mode, Sample } from '../model';
 import { yieldToEventLoop } from './event-loop';
@@ -15,7 +16,8 @@ const MAX_WAIT_MS = 1000;
 
 /**
  * Case 3 (amqplib, real RabbitMQ): the queue consumed in batches, by hand
- * (modes none and official) or with fanin's consumeBatch (mode fanin).
+ * (modes none and official; floor inside the hand-written reference fan-in)
+ * or with fanin's consumeBatch (mode fanin).
  */
 export function runAmqplibBatch(
   harness: Harness,
@@ -41,7 +43,7 @@ export function runAmqplibBatch(
             params.queue,
             params.batchSize,
             MAX_WAIT_MS,
-            onBatch(progress),
+            mode === 'floor' ? floorAmqpBatch(params.queue, onBatch(progress)) : onBatch(progress),
           );
   return consumeQueue(harness, params, start);
 }

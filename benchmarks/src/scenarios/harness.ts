@@ -1,4 +1,4 @@
-import type { EachBatchHandler } from 'kafkajs';
+import type { EachBatchHandler, EachMessageHandler } from 'kafkajs';
 import type { Library } from '../model';
 import type { Tracing } from '../tracing/install';
 
@@ -9,4 +9,6 @@ export interface Harness {
   instrument(library: Library): void;
   /** The eachBatch handler as the job's mode runs it: as kafkajs passed it, or inside the floor. */
   wrapEachBatch(handler: EachBatchHandler): EachBatchHandler;
+  /** The eachMessage handler as the job's mode runs it: as kafkajs passed it, or inside the floor. */
+  wrapEachMessage(handler: EachMessageHandler): EachMessageHandler;
 }

@@ -33,7 +33,7 @@ export async function runKafkajsBroker(
     consumer.on(consumer.events.GROUP_JOIN, () => {
       window ??= open();
     });
-    await startConsuming(consumer, params.handler, progress, harness.wrapEachBatch);
+    await startConsuming(consumer, params.handler, progress, harness);
     await withTimeout(progress.done, params.timeoutMs, `consuming ${params.messages} messages`);
     // Let the instrumentation end the last handler's span.
     await yieldToEventLoop();
@@ -50,7 +50,7 @@ function startConsuming(
   consumer: Consumer,
   handler: KafkaBrokerParams['handler'],
   progress: Progress,
-  wrapEachBatch: Harness['wrapEachBatch'],
+  harness: Pick<Harness, 'wrapEachBatch' | 'wrapEachMessage'>,
 ): Promise<void> {
   const eachBatch: EachBatchHandler = async ({ batch }) => {
     let bytes = 0;
@@ -61,6 +61,8 @@ function startConsuming(
     progress.add(1, message.value?.length ?? 0);
   };
   return consumer.run(
-    handler === 'eachBatch' ? { eachBatch: wrapEachBatch(eachBatch) } : { eachMessage },
+    handler === 'eachBatch'
+      ? { eachBatch: harness.wrapEachBatch(eachBatch) }
+      : { eachMessage: harness.wrapEachMessage(eachMessage) },
   );
 }

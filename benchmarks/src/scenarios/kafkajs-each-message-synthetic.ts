@@ -15,9 +15,9 @@ export async function runKafkajsEachMessageSynthetic(
 ): Promise<Sample[]> {
   let bytes = 0;
   const { eachMessage } = await capturedRunConfig(() => harness.instrument('kafkajs'), {
-    eachMessage: async ({ message }) => {
+    eachMessage: harness.wrapEachMessage(async ({ message }) => {
       bytes += message.value?.length ?? 0;
-    },
+    }),
   });
   if (!eachMessage) throw new Error('consumer.run did not receive an eachMessage handler');
   const samples = await measureSyntheticRounds<EachMessagePayload>(harness.tracing, params, {
