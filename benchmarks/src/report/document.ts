@@ -5,6 +5,7 @@ import { metricsTable } from './metrics-table';
 import { samplingTable } from './sampling-table';
 import type { RowSummary } from './summarise';
 import { brokerTable, failureList, inProcessTable, unavailableList } from './tables';
+import { targetsTable } from './targets-table';
 
 export interface RunRecord {
   kind: 'full' | 'quick' | 'partial';
@@ -75,6 +76,15 @@ export function markdownReport(run: RunRecord): string {
   }
   if (broker.length > 0) {
     parts.push('', '**Real brokers** (consumer process)', '', brokerTable(broker));
+  }
+  const targets = targetsTable(run.rows);
+  if (targets) {
+    parts.push(
+      '',
+      "**Targets** (issue 12's and issue 14's figures as this run measured them; medians; the floor is the hand-written reference of the same row)",
+      '',
+      targets,
+    );
   }
   const unavailable = unavailableList(run.rows);
   if (unavailable) parts.push('', '**Not run** (n/a above)', '', unavailable);

@@ -8,6 +8,11 @@ const MODES: readonly Mode[] = ['floor', 'fanin', 'fanin-link-sampler'];
 /** A dropped batch span may cost at most this share, per message, of a recorded one. */
 const DROPPED_TARGET = 0.15;
 
+/** The ratio (cost at the low ratio over the high one) the target allows when a share `recorded` of batch spans records. */
+export function samplingAllowance(recorded: number): number {
+  return recorded + DROPPED_TARGET * (1 - recorded);
+}
+
 /**
  * Head sampling: for each traced mode, the extra wall and CPU time per
  * message at ratio 0.1 beside ratio 1.0 and their ratio; the share of batch
@@ -57,9 +62,7 @@ export function samplingTable(rows: RowSummary[], low = 0.1, high = 1): string {
       signed(extraLow.cpuNs),
       number(ratio(extraLow.cpuNs, extraHigh.cpuNs), 2),
       percent(recorded),
-      Number.isFinite(recorded)
-        ? `≤ ${number(recorded + DROPPED_TARGET * (1 - recorded), 2)}`
-        : '–',
+      Number.isFinite(recorded) ? `≤ ${number(samplingAllowance(recorded), 2)}` : '–',
       percent(atLow.sampledProducersLinked),
     ]);
   }
