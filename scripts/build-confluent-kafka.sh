@@ -91,7 +91,11 @@ build_log="$root/.cache/confluent-kafka-build.log"
 # --jobs=1: in parallel, make can reach librdkafka's build step before its configure
 # step has written config.h ("No rule to make target '../deps/librdkafka/config.h'").
 # librdkafka itself is still compiled in parallel (its own `make -j`).
-if ! (cd "$package_dir" && CKJS_LINKING=dynamic node "$node_gyp" rebuild --nodedir="$headers" --jobs=1) >"$build_log" 2>&1; then
+# node-gyp lets npm_config_* variables override its command line: under an npm
+# script, a machine whose npm config sets nodedir (to the system Node's headers)
+# would otherwise build the addon for that Node instead.
+if ! (cd "$package_dir" && CKJS_LINKING=dynamic npm_config_nodedir="$headers" \
+  node "$node_gyp" rebuild --nodedir="$headers" --jobs=1) >"$build_log" 2>&1; then
   tail -40 "$build_log" >&2
   log "the build failed (full log: ${build_log#"$root/"})"
   exit 1
